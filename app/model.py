@@ -1,0 +1,64 @@
+"""Plain data shared by every layer: no framework imports here."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Side(enum.StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment link: indices of source and target segments (either may be empty)."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    def as_links(self) -> str:
+        """The `[zh ids]:[en ids]` form of MAC-Dev's gold files."""
+        return "[" + ",".join(map(str, self.src)) + "]:[" + ",".join(map(str, self.tgt)) + "]"
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """One glossary entry as the engine sees it."""
+
+    zh: tuple[str, ...]
+    en: str
+    variants: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    case: str = "insensitive"  # exact / insensitive / capitalised
+    note: str = ""
+    authority: str = ""
+    status: str = "approved"  # approved / proposed / deprecated
+    domains: tuple[str, ...] = ()
+    kind: str = "term"  # term / name
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A finding of a QA check on one link."""
+
+    check: str
+    severity: Severity
+    message: str
+    zh_span: tuple[int, int] | None = None
+    en_span: tuple[int, int] | None = None
+    suggestion: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
