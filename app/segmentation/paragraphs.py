@@ -11,6 +11,7 @@ def normalise_newlines(text: str) -> str:
 def split_paragraphs(text: str) -> list[str]:
     """Split on line breaks; blank lines separate, single-newline lines are paragraphs too.
 
-    Trailing whitespace of each line is dropped; inner spaces are kept as written.
+    Leading and trailing whitespace (including the ideographic indent) is dropped;
+    inner spaces are kept as written.
     """
-    return [line.rstrip() for line in normalise_newlines(text).split("\n") if line.strip()]
+    return [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]
