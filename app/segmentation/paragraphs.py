@@ -9,10 +9,9 @@ def normalise_newlines(text: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Every non-blank line of ``text``, trailing whitespace stripped, inner spaces kept."""
-    out = []
-    for line in normalise_newlines(text).split("\n"):
-        line = line.rstrip()
-        if line.strip():
-            out.append(line)
-    return out
+    """Split on line breaks; blank lines separate, single-newline lines are paragraphs too.
+
+    Leading and trailing whitespace (including the ideographic indent) is dropped;
+    inner spaces are kept as written.
+    """
+    return [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]

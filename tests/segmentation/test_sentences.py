@@ -44,5 +44,5 @@ def test_empty_text():
 
 def test_paragraphs():
     text = "第一段  \r\n\r\n  second  para \rthird\n\n"
-    assert split_paragraphs(text) == ["第一段", "  second  para", "third"]
+    assert split_paragraphs(text) == ["第一段", "second  para", "third"]
     assert split_paragraphs("") == []
