@@ -62,3 +62,27 @@ class Issue:
     en_span: tuple[int, int] | None = None
     suggestion: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+# MQM Core error categories a fix may carry (issue: review workflow extends the UI for them).
+ERROR_CATEGORIES = (
+    "terminology",
+    "terminology/inconsistent-with-termbase",
+    "terminology/inconsistent-use-of-terms",
+    "accuracy",
+    "linguistic-conventions",
+    "style",
+    "locale-conventions",
+    "audience-appropriateness",
+    "design-and-markup",
+)
+FIX_SEVERITIES = ("neutral", "minor", "major", "critical")
+
+
+@dataclass(frozen=True)
+class TextDocument:
+    """A monolingual document as a list of paragraphs, with optional per-paragraph styles."""
+
+    paragraphs: tuple[str, ...]
+    styles: tuple[str | None, ...] = ()
+    name: str = ""

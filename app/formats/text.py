@@ -1,0 +1,24 @@
+"""Plain text: one paragraph per non-blank line on the way in, blank-line separated on the way out."""
+
+from __future__ import annotations
+
+from app.errors import InputError
+from app.formats.base import Format
+from app.model import TextDocument
+from app.segmentation.paragraphs import split_paragraphs
+from app.textio import decode_bytes
+
+
+class PlainText(Format):
+    name = "txt"
+    extensions = (".txt", ".text")
+    mimetype = "text/plain; charset=utf-8"
+
+    def read(self, data: bytes, filename: str = "file") -> TextDocument:
+        paragraphs = split_paragraphs(decode_bytes(data, filename))
+        if not paragraphs:
+            raise InputError(f"{filename}: the file has no text")
+        return TextDocument(tuple(paragraphs), name=filename)
+
+    def write(self, doc: TextDocument) -> bytes:
+        return ("\n\n".join(doc.paragraphs) + "\n").encode("utf-8")

@@ -1,0 +1,182 @@
+"""SQLAlchemy models. Every schema change goes through an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+ROLES = ("admin", "reviewer", "translator")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (CheckConstraint("role in ('admin', 'reviewer', 'translator')", name="ck_users_role"),)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    documents: Mapped[list[Document]] = relationship(back_populates="project", order_by="Document.id")
+
+
+class Document(Base):
+    """A Chinese source and its English rendering, held as segments."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    zh_filename: Mapped[str] = mapped_column(String(300), default="")
+    en_filename: Mapped[str] = mapped_column(String(300), default="")
+    aligner: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    project: Mapped[Project] = relationship(back_populates="documents")
+
+
+class Segment(Base):
+    """One paragraph (or, later, sentence) of one side, in document order.
+
+    ``text`` is the current text and ``original`` the text as imported; ``version``
+    counts saved revisions and guards against stale writes.
+    """
+
+    __tablename__ = "segments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    side: Mapped[str] = mapped_column(String(2))
+    level: Mapped[str] = mapped_column(String(10), default="paragraph")
+    position: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
+    text: Mapped[str] = mapped_column(Text)
+    original: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        UniqueConstraint("document_id", "side", "level", "position", name="uq_segments_position"),
+        CheckConstraint("side in ('zh', 'en')", name="ck_segments_side"),
+    )
+
+
+class Link(Base):
+    """An n:m link between source and target segments of one document."""
+
+    __tablename__ = "links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    level: Mapped[str] = mapped_column(String(10), default="paragraph")
+    position: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10), default="auto")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    members: Mapped[list[LinkSegment]] = relationship(
+        back_populates="link", cascade="all, delete-orphan", order_by="LinkSegment.segment_id"
+    )
+    __table_args__ = (
+        Index("ix_links_document_position", "document_id", "level", "position"),
+        CheckConstraint("origin in ('auto', 'manual')", name="ck_links_origin"),
+    )
+
+
+class LinkSegment(Base):
+    __tablename__ = "link_segments"
+    link_id: Mapped[int] = mapped_column(ForeignKey("links.id", ondelete="CASCADE"), primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), primary_key=True)
+    link: Mapped[Link] = relationship(back_populates="members")
+    segment: Mapped[Segment] = relationship()
+
+
+class Revision(Base):
+    """Every change of a target segment. Rows are only ever inserted."""
+
+    __tablename__ = "revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(60))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(20), default="edit")
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (
+        UniqueConstraint("segment_id", "version", name="uq_revisions_segment_version"),
+        Index("ix_revisions_document", "document_id", "created_at"),
+    )
+
+
+class Glossary(Base):
+    __tablename__ = "glossaries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    terms: Mapped[list[Term]] = relationship(back_populates="glossary", order_by="Term.id")
+
+
+class Term(Base):
+    """A glossary entry; list-valued fields are stored `|`-separated, as in the CSV files."""
+
+    __tablename__ = "terms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"))
+    zh: Mapped[str] = mapped_column(Text)
+    en: Mapped[str] = mapped_column(Text)
+    variants: Mapped[str] = mapped_column(Text, default="")
+    forbidden: Mapped[str] = mapped_column(Text, default="")
+    case_rule: Mapped[str] = mapped_column(String(20), default="insensitive")
+    kind: Mapped[str] = mapped_column(String(10), default="term")
+    status: Mapped[str] = mapped_column(String(20), default="approved")
+    domains: Mapped[str] = mapped_column(Text, default="")
+    authority: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    glossary: Mapped[Glossary] = relationship(back_populates="terms")
+
+
+class TermChange(Base):
+    """Every change of a glossary entry: who, when, before and after (JSON)."""
+
+    __tablename__ = "term_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
