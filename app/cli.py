@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
-from app.errors import AppError
+from app import config as settings
+from app.errors import AppError, InputError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class AppGroup(click.Group):
@@ -23,6 +28,150 @@ class AppGroup(click.Group):
 @click.group(cls=AppGroup)
 def cli():
     """duizhao: review Chinese→English translations side by side."""
+
+
+class Store:
+    """The database for one command: an engine and a session the command commits."""
+
+    def __init__(self, migrate: bool = False):
+        from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
+
+        self.url = settings.load()["DATABASE_URL"]
+        if self.url.startswith("sqlite:///"):
+            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(self.url)
+        if migrate:
+            upgrade(self.engine)
+        else:
+            require_current(self.engine)
+        self.session = make_sessionmaker(self.engine)()
+
+    def __enter__(self):
+        return self.session
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None:
+            self.session.commit()
+        else:
+            self.session.rollback()
+        self.session.close()
+        self.engine.dispose()
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
+@cli.command("init-db")
+def init_db():
+    """Create or migrate the database to the newest schema."""
+    with Store(migrate=True) as _session:
+        pass
+    click.echo(f"Database ready: {_display_url(settings.load()['DATABASE_URL'])}")
+
+
+def _display_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.group("user", cls=AppGroup)
+def user_group():
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "reviewer", "translator"]), default="reviewer", show_default=True)
+@click.option("--password", envvar="DUIZHAO_NEW_PASSWORD", help="Password; generated and printed when omitted.")
+def user_add(name, role, password):
+    """Add a user NAME with a role."""
+    from app import services
+
+    with Store() as session:
+        user, pw = services.create_user(session, name, role, password)
+    click.echo(f"Added {user.username} ({user.role})." + ("" if password else f" Password: {pw}"))
+
+
+@user_group.command("list")
+def user_list():
+    """List users and their roles."""
+    from app.storage import queries
+
+    with Store() as session:
+        for user in queries.list_users(session):
+            click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}")
+
+
+@cli.command("import")
+@click.argument("zh_file")
+@click.argument("en_file")
+@click.option("--project", required=True, help="Project name; created when new.")
+@click.option("--title", help="Document title; defaults to the first Chinese paragraph.")
+def import_cmd(zh_file, en_file, project, title):
+    """Import a Chinese source ZH_FILE and its English rendering EN_FILE."""
+    from app import services
+
+    zh = services.Upload(zh_file, _read(zh_file))
+    en = services.Upload(en_file, _read(en_file))
+    with Store() as session:
+        doc = services.import_document(session, project, zh, en, title=title)
+        stats = services.document_stats(session, doc.id)
+    click.echo(f"Imported document {doc.id} “{doc.title}” into {project}: {stats['links']} links.")
+
+
+@cli.command("export")
+@click.argument("document", type=int)
+@click.option("--format", "fmt", type=click.Choice(["txt", "revisions-csv"]), default="txt", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write; stdout if omitted.")
+def export_cmd(document, fmt, output):
+    """Export DOCUMENT (its id): the corrected English or the revision log."""
+    from app import services
+
+    with Store() as session:
+        data = services.export_text(session, document) if fmt == "txt" else services.export_revisions_csv(
+            session, document)
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@cli.command("demo")
+def demo():
+    """Migrate the database, create the first admin and load the demo project once."""
+    from app import services
+
+    password_file = settings.instance_dir() / "admin-password"
+    with Store(migrate=True) as session:
+        admin, new_password = services.ensure_admin(session, os.environ.get("DUIZHAO_ADMIN_PASSWORD") or None)
+        project, created = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
+    if new_password and not os.environ.get("DUIZHAO_ADMIN_PASSWORD"):
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(new_password + "\n")
+        password_file.chmod(0o600)
+    click.echo(("Loaded" if created else "Reusing") + f" the demo project “{project.name}”.")
+    click.echo(f"Login: {admin.username} / {_admin_password_hint(admin, new_password, password_file)}")
+
+
+def _admin_password_hint(admin, new_password, password_file: Path) -> str:
+    from werkzeug.security import check_password_hash
+
+    if new_password:
+        return new_password
+    if os.environ.get("DUIZHAO_ADMIN_PASSWORD"):
+        return "(the password in DUIZHAO_ADMIN_PASSWORD)"
+    if password_file.exists():
+        saved = password_file.read_text().strip()
+        if check_password_hash(admin.password_hash, saved):
+            return saved
+    return "(the password you set; it was printed when the database was created)"
 
 
 def main(argv=None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -23,6 +24,16 @@ SETTINGS = [
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
 
+def instance_dir() -> Path:
+    """Where the SQLite database and generated secrets live: $DUIZHAO_INSTANCE or ./instance beside app/."""
+    env = os.environ.get("DUIZHAO_INSTANCE")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "instance"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{instance_dir() / 'duizhao.db'}"
+
+
 def load(overrides: dict | None = None) -> dict:
     """Defaults, then environment variables (DUIZHAO_* or the bare name for DATABASE_URL), then overrides."""
     conf = dict(DEFAULTS)
@@ -34,4 +45,6 @@ def load(overrides: dict | None = None) -> dict:
                 break
     if overrides:
         conf.update(overrides)
+    if not conf.get("DATABASE_URL"):
+        conf["DATABASE_URL"] = default_database_url()
     return conf

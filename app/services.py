@@ -373,3 +373,27 @@ def ensure_demo(session: Session, corpus_dir: Path, glossary_dir: Path, user: Us
         path = glossary_dir / meta["glossary"]
         add_glossary(session, doc.project, path.stem, load_glossary_csv(path), source=path.name, user=user)
     return doc.project, True
+
+
+def document_stats(session: Session, document_id: int) -> dict:
+    """Counts for the document list and the review header."""
+    from sqlalchemy import func, select
+
+    links = queries.count_links(session, document_id)
+    en_total, en_edited = session.execute(
+        select(func.count(Segment.id), func.count(Segment.id).filter(Segment.version > 0)).where(
+            Segment.document_id == document_id, Segment.side == "en", Segment.level == "paragraph"
+        )
+    ).one()
+    revisions = session.scalar(select(func.count(Revision.id)).where(Revision.document_id == document_id)) or 0
+    return {"links": links, "en": en_total, "edited": en_edited, "revisions": revisions,
+            "percent": round(100 * en_edited / en_total) if en_total else 0}
+
+
+def segment_history(session: Session, segment_id: int):
+    """A segment and its revisions, newest first, each with a word-level diff."""
+    from app.textdiff import word_diff
+
+    seg = queries.get_or_404(session, Segment, segment_id, "segment")
+    revs = queries.segment_revisions(session, seg.id)
+    return seg, [(rev, word_diff(rev.before, rev.after)) for rev in reversed(revs)]

@@ -53,6 +53,9 @@ def decode_bytes(data: bytes, filename: str = "file", max_bytes: int = MAX_BYTES
                                  f"(byte {exc.start})") from None
     if b"\x00" in data:
         raise InputError(f"{filename}: looks like a binary file, not text (it contains NUL bytes)")
+    controls = sum(1 for b in data[:65536] if b < 32 and b not in b"\t\n\r\f\v\x1b")
+    if controls > 0.01 * min(len(data), 65536):
+        raise InputError(f"{filename}: looks like a binary file, not text (it contains control bytes)")
     try:
         return _check_text(data.decode("utf-8"), filename, "utf-8")
     except UnicodeDecodeError:

@@ -39,6 +39,17 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (CheckConstraint("role in ('admin', 'reviewer', 'translator')", name="ck_users_role"),)
 
+    # The user protocol Flask-Login expects (storage does not import Flask-Login).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class Project(Base):
     __tablename__ = "projects"

@@ -1,0 +1,35 @@
+"""Serve the web application with waitress: ``python -m app.serve [--host H] [--port P]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    from waitress import serve
+
+    from app import create_app
+    from app.errors import AppError
+    from app.storage.db import require_current
+
+    app = create_app()
+    try:
+        require_current(app.extensions["duizhao.engine"])
+    except AppError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"duizhao is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, _quiet=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Forms; every one carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
+from app.storage.models import ROLES
+
+
+class LoginForm(FlaskForm):
+    username = StringField("User name", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    project = StringField("Project", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title (optional)", validators=[Optional(), Length(max=300)])
+    zh_file = FileField("Chinese source (.txt)", validators=[FileRequired("Choose the Chinese file.")])
+    en_file = FileField("English rendering (.txt)", validators=[FileRequired("Choose the English file.")])
+
+
+class UserForm(FlaskForm):
+    username = StringField("User name", validators=[DataRequired(), Length(max=80)])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="reviewer")
+    password = PasswordField("Password (leave empty to generate one)", validators=[Optional(), Length(max=200)])
+
+
+class ProjectForm(FlaskForm):
+    name = StringField("Project name", validators=[DataRequired(), Length(max=200)])
+
+
+class SegmentForm(FlaskForm):
+    text = TextAreaField("English", validators=[Length(max=100_000)])
+    base_version = IntegerField(validators=[Optional()])
+    reason = StringField("Why", validators=[Optional(), Length(max=2000)])
+    category = SelectField("Error category",
+                           choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in ERROR_CATEGORIES],
+                           validators=[Optional()])
+    severity = SelectField("Severity", choices=[SelectChoice("", "—")] + [SelectChoice(s, s) for s in FIX_SEVERITIES],
+                           validators=[Optional()])

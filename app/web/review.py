@@ -1,0 +1,110 @@
+"""The review screen: linked paragraphs side by side, in-place edits, history and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import services
+from app.errors import Conflict, InputError
+from app.storage import queries
+from app.storage.models import Document, Segment
+from app.textdiff import word_diff
+from app.web import get_session
+from app.web.forms import SegmentForm
+from app.web.helpers import is_htmx, requires
+
+bp = Blueprint("review", __name__)
+
+
+@bp.route("/documents/<int:doc_id>")
+def document(doc_id: int):
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    page = request.args.get("page", 1, type=int)
+    rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"])
+    counts = queries.revision_counts(session, doc.id)
+    return render_template(
+        "review/document.html", doc=doc, rows=rows, page=min(max(page, 1), pages), pages=pages,
+        stats=services.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
+    )
+
+
+@bp.route("/segments/<int:seg_id>", methods=["POST"])
+@requires("edit")
+def save(seg_id: int):
+    session = get_session()
+    form = SegmentForm()
+    if not form.validate():
+        raise InputError("; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
+    mine = form.text.data or ""
+    base = form.base_version.data if form.base_version.data is not None else -1
+    try:
+        rev = services.save_segment(
+            session, seg_id, mine, base, current_user, reason=form.reason.data or "",
+            category=form.category.data or None, severity=form.severity.data or None,
+        )
+        session.commit()
+    except Conflict as exc:
+        session.rollback()
+        theirs = exc.current
+        last = queries.segment_revisions(session, theirs.id)
+        context = dict(seg=theirs, mine=mine, last=last[-1] if last else None,
+                       diff=word_diff(theirs.text, mine), form=SegmentForm())
+        template = "review/_conflict.html" if is_htmx() else "review/conflict.html"
+        return render_template(template, **context), 409
+    seg = session.get(Segment, seg_id)
+    if is_htmx():
+        count = len(queries.segment_revisions(session, seg.id))
+        return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=rev is not None,
+                               revision_count=count)
+    flash("Saved." if rev else "No change to save.", "info")
+    link_pos = _row_of(session, seg)
+    return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link_pos}")
+
+
+def _row_of(session, seg: Segment) -> int:
+    for link in queries.document_links(session, seg.document_id):
+        if any(m.segment_id == seg.id for m in link.members):
+            return link.position + 1
+    return 1
+
+
+@bp.route("/segments/<int:seg_id>/history")
+def history(seg_id: int):
+    session = get_session()
+    seg, entries = services.segment_history(session, seg_id)
+    template = "review/_history.html" if is_htmx() else "review/history.html"
+    doc = session.get(Document, seg.document_id)
+    return render_template(template, seg=seg, entries=entries, doc=doc)
+
+
+@bp.route("/documents/<int:doc_id>/export.txt")
+def export_txt(doc_id: int):
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    return _download(services.export_text(session, doc.id), "text/plain; charset=utf-8",
+                     f"document-{doc.id}-en-corrected.txt")
+
+
+@bp.route("/documents/<int:doc_id>/revisions.csv")
+def export_revisions(doc_id: int):
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    return _download(services.export_revisions_csv(session, doc.id), "text/csv; charset=utf-8",
+                     f"document-{doc.id}-revisions.csv")
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/segments/<int:seg_id>/cell")
+def cell(seg_id: int):
+    """The editable English cell of one segment, as saved now."""
+    session = get_session()
+    seg = queries.get_or_404(session, Segment, seg_id, "segment")
+    if seg.side != "en":
+        raise InputError("only English segments have an editable cell")
+    count = len(queries.segment_revisions(session, seg.id))
+    return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count)

@@ -1,0 +1,181 @@
+"""Fixtures: `app`, `client`, `runner`, `session`, `auth` over a real database.
+
+SQLite by default (a temporary file per test, copied from a migrated template);
+PostgreSQL when DUIZHAO_TEST_DATABASE_URL is set (`make test` sets it from
+DATABASE_URL for its second pass): a fresh `<name>_pytest` database on that server,
+migrated once, truncated after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.storage.db import make_engine, make_sessionmaker, normalise_url, upgrade
+from app.storage.models import Base, User
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORDS = {"admin": "admin-pass-1", "rita": "reviewer-pass-1", "tom": "translator-pass-1"}
+ROLES = {"admin": "admin", "rita": "reviewer", "tom": "translator"}
+PG_URL = os.environ.get("DUIZHAO_TEST_DATABASE_URL")
+DB_DIRS = ("storage", "web")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Storage and web tests are the ones that run a second time against PostgreSQL."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts and parts[0] in DB_DIRS:
+            item.add_marker(pytest.mark.pg)
+
+
+@pytest.fixture(scope="session")
+def password_hashes():
+    from werkzeug.security import generate_password_hash
+
+    return {name: generate_password_hash(pw) for name, pw in PASSWORDS.items()}
+
+
+def _seed_users(session, hashes):
+    for name, role in ROLES.items():
+        session.add(User(username=name, role=role, password_hash=hashes[name]))
+    session.commit()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory, password_hashes):
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with make_sessionmaker(engine)() as session:
+        _seed_users(session, password_hashes)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_database():
+    """A fresh database beside the one DUIZHAO_TEST_DATABASE_URL names; dropped at the end."""
+    url = make_url(normalise_url(PG_URL))
+    name = f"{url.database}_pytest"
+    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(test_url)
+    upgrade(engine)
+    engine.dispose()
+    yield test_url
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(request, tmp_path, password_hashes):
+    if PG_URL:
+        url = request.getfixturevalue("_pg_database")
+        engine = make_engine(url)
+        with make_sessionmaker(engine)() as session:
+            _seed_users(session, password_hashes)
+        yield url
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        template = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "duizhao.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DUIZHAO_INSTANCE", str(tmp_path / "instance"))
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"})
+    yield application
+    application.extensions["duizhao.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, database_url, monkeypatch):
+    """A click runner whose commands use the test database."""
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    class Runner(CliRunner):
+        def invoke(self, *args, **kwargs):  # noqa: D102
+            return super().invoke(cli, *args, **kwargs)
+
+    return Runner()
+
+
+@pytest.fixture
+def session(app):
+    s = app.extensions["duizhao.sessionmaker"]()
+    yield s
+    s.rollback()
+    s.close()
+
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = _TOKEN.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="admin", password=None):
+        page = self.client.get("/auth/login").get_data(as_text=True)
+        return self.client.post(
+            "/auth/login",
+            data={"username": username, "password": password or PASSWORDS[username], "csrf_token": csrf_token(page)},
+        )
+
+    def logout(self):
+        page = self.client.get("/").get_data(as_text=True)
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
+
+    def token(self, path="/"):
+        return csrf_token(self.client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo_doc(session):
+    """The demo project loaded into the test database; returns the document id."""
+    from app import services
+
+    admin = session.query(User).filter_by(username="admin").one()
+    project, _ = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
+    session.commit()
+    return project.documents[0].id
