@@ -1,0 +1,168 @@
+"""The check interface, the plain data checks run over, and the finding they produce.
+
+A check never imports a web, database or CLI framework and never does IO: it
+takes a :class:`PairContext` (one alignment link) or a :class:`DocumentContext`
+and yields :class:`app.model.Issue` objects whose spans are offsets into the
+link's joined texts. The runner turns them into :class:`Finding` objects with
+paragraph indices and paragraph-local spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from app.model import Issue, Severity
+from app.terminology.matching import CompiledGlossary, EnMatch, Tokens, ZhMatch
+
+PARA_SEP = "\n"
+
+
+@dataclass
+class PairContext:
+    """One link: its Chinese and English paragraphs joined with newlines, and lazy term matches."""
+
+    zh_indices: tuple[int, ...]
+    en_indices: tuple[int, ...]
+    zh: str
+    en: str
+    glossary: CompiledGlossary
+
+    @cached_property
+    def en_tokens(self) -> Tokens:
+        return Tokens.of(self.en)
+
+    @cached_property
+    def zh_terms(self) -> list[ZhMatch]:
+        return self.glossary.match_zh(self.zh)
+
+    @cached_property
+    def en_terms(self) -> list[EnMatch]:
+        return self.glossary.match_en(self.en, self.en_tokens)
+
+    @cached_property
+    def en_terms_by_entry(self) -> dict[int, list[EnMatch]]:
+        out: dict[int, list[EnMatch]] = {}
+        for m in self.en_terms:
+            out.setdefault(m.entry, []).append(m)
+        return out
+
+    @cached_property
+    def zh_terms_by_entry(self) -> dict[int, list[ZhMatch]]:
+        out: dict[int, list[ZhMatch]] = {}
+        for m in self.zh_terms:
+            out.setdefault(m.entry, []).append(m)
+        return out
+
+    @property
+    def complete(self) -> bool:
+        """Both sides have text."""
+        return bool(self.zh.strip()) and bool(self.en.strip())
+
+
+@dataclass
+class DocumentContext:
+    """The whole document as links, for checks that look across links (drift, consistency, length)."""
+
+    pairs: Sequence[PairContext]
+    glossary: CompiledGlossary
+
+
+class Check:
+    """One QA check. Subclasses set the attributes and override check_pair or check_document."""
+
+    check_id: str = ""
+    name: str = ""
+    description: str = ""
+    severity: Severity = Severity.MINOR
+    needs_glossary = False  # skipped when the glossary is empty
+    needs_both = True  # check_pair only runs on links with text on both sides
+
+    def check_pair(self, pair: PairContext) -> Iterable[Issue]:
+        """Issues on one link; spans are offsets into pair.zh and pair.en."""
+        return ()
+
+    def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
+        """Issues over the whole document; by default check_pair on every link."""
+        for pair in doc.pairs:
+            if self.needs_both and not pair.complete:
+                continue
+            for issue in self.check_pair(pair):
+                yield pair, issue
+
+    def issue(self, message: str, zh_span=None, en_span=None, suggestion=None, severity=None,
+              **extra) -> Issue:
+        return Issue(self.check_id, Severity(severity or self.severity), message, zh_span, en_span,
+                     suggestion, extra)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An issue placed in the document: the link, paragraph indices and paragraph-local spans."""
+
+    issue: Issue  # spans are local to paragraphs zh_index / en_index
+    link: tuple[tuple[int, ...], tuple[int, ...]]
+    zh_index: int | None
+    en_index: int | None
+    zh_text: str = ""  # the matched Chinese span
+    en_text: str = ""  # the matched English span
+    key: str = field(default="", compare=False)
+
+    @property
+    def check(self) -> str:
+        return self.issue.check
+
+    @property
+    def severity(self) -> Severity:
+        return self.issue.severity
+
+    @property
+    def message(self) -> str:
+        return self.issue.message
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.issue.suggestion
+
+    @property
+    def zh_span(self) -> tuple[int, int] | None:
+        return self.issue.zh_span
+
+    @property
+    def en_span(self) -> tuple[int, int] | None:
+        return self.issue.en_span
+
+    @property
+    def extra(self) -> dict:
+        return self.issue.extra
+
+    def as_dict(self) -> dict:
+        """The JSON form: check, severity, indices, matched texts, message, suggestion, spans."""
+        d = {
+            "check": self.check,
+            "severity": str(self.severity),
+            "zh_index": self.zh_index,
+            "en_index": self.en_index,
+            "zh_text": self.zh_text,
+            "en_text": self.en_text,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "zh_span": list(self.zh_span) if self.zh_span else None,
+            "en_span": list(self.en_span) if self.en_span else None,
+            "link": [list(self.link[0]), list(self.link[1])],
+            "key": self.key,
+        }
+        if self.extra:
+            d["extra"] = self.extra
+        return d
+
+
+def finding_key(check: str, zh_text: str, en_text: str, zh_context: str = "", en_context: str = "") -> str:
+    """Dismissal key: the check id and a hash of the matched texts and their paragraphs."""
+    h = hashlib.sha1("\x1f".join((zh_text, en_text, zh_context, en_context)).encode("utf-8")).hexdigest()
+    return f"{check}:{h[:16]}"
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}

@@ -1,0 +1,44 @@
+"""The one list of checks. Adding a check: write the class, add one line here, add a test table."""
+
+from __future__ import annotations
+
+from app.checks.base import Check
+from app.checks.chars import (
+    ConsistencySourceCheck,
+    ConsistencyTargetCheck,
+    DoubleSpaceCheck,
+    EmptyCheck,
+    LengthCheck,
+    PunctuationCheck,
+    RepeatedWordCheck,
+    UntranslatedCheck,
+)
+from app.checks.names import NamesPinyinCheck
+from app.checks.numbers import NumbersCheck
+from app.checks.terms import (
+    NumberedFormulationCheck,
+    TermDriftCheck,
+    TermForbiddenCheck,
+    TermFormCheck,
+    TermMissingCheck,
+)
+
+CHECK_CLASSES: tuple[type[Check], ...] = (
+    TermMissingCheck,
+    TermForbiddenCheck,
+    TermFormCheck,
+    TermDriftCheck,
+    ConsistencySourceCheck,
+    ConsistencyTargetCheck,
+    NamesPinyinCheck,
+    NumberedFormulationCheck,
+    NumbersCheck,
+    UntranslatedCheck,
+    PunctuationCheck,
+    RepeatedWordCheck,
+    DoubleSpaceCheck,
+    LengthCheck,
+    EmptyCheck,
+)
+
+CHECKS: dict[str, type[Check]] = {cls.check_id: cls for cls in CHECK_CLASSES}

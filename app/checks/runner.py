@@ -1,0 +1,166 @@
+"""Run every check over a document and place the findings; JSON, CSV and text output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from app.alignment.gale_church import align_lengths
+from app.checks.base import PARA_SEP, SEVERITY_RANK, DocumentContext, Finding, PairContext, finding_key
+from app.checks.registry import CHECKS
+from app.errors import InputError
+from app.model import Bead, Issue, Severity, TermEntry
+from app.terminology.matching import CompiledGlossary, compile_glossary
+
+SIGNATURE_VERSION = "duizhao-check:1"
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Every non-blank line is a paragraph (trailing spaces and \\r dropped)."""
+    return [line.rstrip("\r").rstrip() for line in text.split("\n") if line.strip()]
+
+
+def _as_link(link) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    if isinstance(link, Bead):
+        return tuple(link.src), tuple(link.tgt)
+    src, tgt = link
+    return tuple(src), tuple(tgt)
+
+
+def _check_indices(links, n_zh: int, n_en: int):
+    for src, tgt in links:
+        for i in src:
+            if not 0 <= i < n_zh:
+                raise InputError(f"link [{src}]:[{tgt}] names Chinese paragraph {i}; there are {n_zh}")
+        for j in tgt:
+            if not 0 <= j < n_en:
+                raise InputError(f"link [{src}]:[{tgt}] names English paragraph {j}; there are {n_en}")
+
+
+def check_document(
+    zh_paras: Sequence[str],
+    en_paras: Sequence[str],
+    links: Iterable,
+    glossary: Iterable[TermEntry] | CompiledGlossary = (),
+    dismissed: frozenset[str] | set[str] = frozenset(),
+    checks: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Every finding of the selected checks (all by default) on an aligned document, minus dismissed keys."""
+    links = [_as_link(link) for link in links]
+    _check_indices(links, len(zh_paras), len(en_paras))
+    compiled = compile_glossary(glossary)
+    selected = list(CHECKS) if checks is None else list(checks)
+    unknown = [c for c in selected if c not in CHECKS]
+    if unknown:
+        raise InputError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
+    pairs = [
+        PairContext(src, tgt, PARA_SEP.join(zh_paras[i] for i in src), PARA_SEP.join(en_paras[j] for j in tgt),
+                    compiled)
+        for src, tgt in links
+    ]
+    doc = DocumentContext(pairs, compiled)
+    findings: list[Finding] = []
+    for check_id in selected:
+        check = CHECKS[check_id]()
+        if check.needs_glossary and not len(compiled):
+            continue
+        for pair, issue in check.check_document(doc):
+            finding = place(pair, issue, zh_paras, en_paras)
+            if finding.key not in dismissed:
+                findings.append(finding)
+    findings.sort(key=_order)
+    return findings
+
+
+def _order(f: Finding):
+    zi = f.zh_index if f.zh_index is not None else -1
+    ei = f.en_index if f.en_index is not None else -1
+    return (min(f.link[0] or f.link[1] or (0,)), zi, ei, (f.en_span or (0, 0))[0], (f.zh_span or (0, 0))[0],
+            f.check)
+
+
+def _locate(indices: tuple[int, ...], paras: Sequence[str], span):
+    """Paragraph index and local span of a span over the joined paragraphs."""
+    if not indices:
+        return None, None
+    starts, pos = [], 0
+    for i in indices:
+        starts.append(pos)
+        pos += len(paras[i]) + len(PARA_SEP)
+    if span is None:
+        return indices[0], None
+    k = max(bisect_right(starts, span[0]) - 1, 0)
+    local_start = span[0] - starts[k]
+    local_end = min(span[1] - starts[k], len(paras[indices[k]]))
+    return indices[k], (local_start, max(local_end, local_start))
+
+
+def place(pair: PairContext, issue: Issue, zh_paras: Sequence[str], en_paras: Sequence[str]) -> Finding:
+    """Turn an issue with link-level spans into a finding with paragraph indices and local spans."""
+    zi, zspan = _locate(pair.zh_indices, zh_paras, issue.zh_span)
+    ei, espan = _locate(pair.en_indices, en_paras, issue.en_span)
+    zh_text = zh_paras[zi][zspan[0]:zspan[1]] if zspan else ""
+    en_text = en_paras[ei][espan[0]:espan[1]] if espan else ""
+    key_text = issue.extra.get("key_text")
+    if key_text is not None:
+        key = finding_key(issue.check, key_text, "")
+    else:
+        key = finding_key(issue.check, zh_text, en_text, pair.zh, pair.en)
+    return Finding(replace(issue, zh_span=zspan, en_span=espan), (pair.zh_indices, pair.en_indices), zi, ei,
+                   zh_text, en_text, key)
+
+
+def check_texts(zh_text: str, en_text: str, glossary_entries: Iterable[TermEntry] | CompiledGlossary = (),
+                dismissed: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+    """Split both texts into paragraphs, align them by length, and check the result."""
+    zh_paras, en_paras = split_paragraphs(zh_text), split_paragraphs(en_text)
+    if not zh_paras:
+        raise InputError("the Chinese text is empty")
+    if not en_paras:
+        raise InputError("the English text is empty")
+    links = align_lengths(zh_paras, en_paras)
+    return check_document(zh_paras, en_paras, links, glossary_entries, dismissed)
+
+
+def reaches(findings: Iterable[Finding], severity: str | Severity) -> bool:
+    """True if any finding is at least as severe as ``severity``."""
+    threshold = SEVERITY_RANK[Severity(severity)]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+
+
+def findings_to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1)
+
+
+CSV_COLUMNS = ("check", "severity", "zh_index", "en_index", "zh_text", "en_text", "message", "suggestion",
+               "zh_span", "en_span", "key")
+
+
+def findings_to_csv(findings: Iterable[Finding]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in findings:
+        d = f.as_dict()
+        writer.writerow(["" if d[c] is None else (":".join(map(str, d[c])) if isinstance(d[c], list) else d[c])
+                         for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def findings_to_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for f in findings:
+        where = f"zh¶{f.zh_index if f.zh_index is not None else '-'} en¶{f.en_index if f.en_index is not None else '-'}"
+        lines.append(f"{where} {f.severity.upper():8} {f.check}: {f.message}")
+        if f.suggestion and f.check not in ("consistency.source",):
+            lines.append(f"    suggestion: {f.suggestion}")
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[str(f.severity)] = counts.get(str(f.severity), 0) + 1
+    summary = ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info") if s in counts)
+    lines.append(f"{len(findings)} finding(s)" + (f": {summary}" if summary else ""))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,291 @@
+"""Glossary checks: missing, forbidden and mis-written renderings, drift, numbered formulations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.checks.base import Check, DocumentContext, PairContext
+from app.model import Issue, Severity
+from app.terminology.matching import (
+    NUMERALS,
+    ROLE_FORBIDDEN,
+    EnMatch,
+    Tokens,
+    ZhMatch,
+    is_numbered_formulation,
+    normalise_phrase,
+)
+
+COUNT_WORDS = {"一": "one", "二": "two", "两": "two", "三": "three", "四": "four", "五": "five", "六": "six",
+               "七": "seven", "八": "eight", "九": "nine", "十": "ten"}
+
+
+@dataclass
+class EntryReport:
+    """What one glossary entry looks like on one link."""
+
+    entry: int
+    zh: list[ZhMatch]
+    accepted: list[EnMatch] = field(default_factory=list)
+    misformed: list[EnMatch] = field(default_factory=list)
+    forbidden: list[EnMatch] = field(default_factory=list)
+
+
+def term_report(pair: PairContext) -> dict[int, EntryReport]:
+    """Entries found in the Chinese of a link with their English matches (cached on the pair)."""
+    cached = pair.__dict__.get("_term_report")
+    if cached is not None:
+        return cached
+    report: dict[int, EntryReport] = {}
+    for entry, zh_matches in pair.zh_terms_by_entry.items():
+        rep = EntryReport(entry, zh_matches)
+        for m in pair.en_terms_by_entry.get(entry, ()):
+            if m.role == ROLE_FORBIDDEN:
+                rep.forbidden.append(m)
+            elif m.problem:
+                rep.misformed.append(m)
+            else:
+                rep.accepted.append(m)
+        report[entry] = rep
+    pair.__dict__["_term_report"] = report
+    return report
+
+
+def _zh_label(glossary, entry: int) -> str:
+    return glossary.entries[entry].zh[0]
+
+
+def _is_term(glossary, entry: int) -> bool:
+    return glossary.entries[entry].kind != "name"
+
+
+class TermMissingCheck(Check):
+    check_id = "term.missing"
+    name = "Glossary term not rendered"
+    description = "A glossary term occurs in the Chinese but none of its accepted renderings is in the English."
+    severity = Severity.MAJOR
+    needs_glossary = True
+
+    def check_pair(self, pair: PairContext) -> Iterable[Issue]:
+        g = pair.glossary
+        for entry, rep in term_report(pair).items():
+            e = g.entries[entry]
+            if e.kind == "name" or rep.accepted or rep.misformed or rep.forbidden:
+                continue
+            if any(is_numbered_formulation(z.text) for z in rep.zh):
+                continue  # formulation.numbered reports these
+            first = rep.zh[0]
+            near = near_match(pair.en_tokens, [e.en, *e.variants])
+            if near is not None:
+                continue  # TermFormCheck reports renderings with extra words
+            times = f" ({len(rep.zh)} times)" if len(rep.zh) > 1 else ""
+            yield self.issue(f"{first.text}{times} should be rendered '{e.en}'; no accepted rendering found",
+                             zh_span=(first.start, first.end), suggestion=e.en, note=e.note)
+
+
+class TermForbiddenCheck(Check):
+    check_id = "term.forbidden"
+    name = "Forbidden rendering"
+    description = "The English uses a rendering the glossary forbids."
+    severity = Severity.MAJOR
+    needs_glossary = True
+
+    def check_pair(self, pair: PairContext) -> Iterable[Issue]:
+        g = pair.glossary
+        present = pair.zh_terms_by_entry
+        by_span: dict[tuple[int, int], list[EnMatch]] = {}
+        for m in pair.en_terms:
+            if m.role == ROLE_FORBIDDEN and _is_term(g, m.entry):
+                by_span.setdefault(m.span, []).append(m)
+        for span, matches in sorted(by_span.items()):
+            matches.sort(key=lambda m: (m.entry not in present, -_overlap(m.text, g.entries[m.entry].en)))
+            m = matches[0]
+            e = g.entries[m.entry]
+            zh = present.get(m.entry)
+            if zh:
+                msg = f"'{m.text}' is a forbidden rendering of {zh[0].text}; use '{e.en}'"
+                yield self.issue(msg, zh_span=(zh[0].start, zh[0].end), en_span=span, suggestion=e.en,
+                                 note=e.note)
+            else:
+                msg = (f"'{m.text}' is a forbidden rendering of {e.zh[0]} (not in the linked Chinese); "
+                       f"use '{e.en}'")
+                yield self.issue(msg, en_span=span, suggestion=e.en, severity=Severity.MINOR, note=e.note)
+
+
+class TermFormCheck(Check):
+    check_id = "term.form"
+    name = "Term written differently"
+    description = ("A glossary rendering is present but breaks the entry's case rule: capitalisation, "
+                   "hyphenation or spacing ('Five Year Plan' for 'Five-Year Plan').")
+    severity = Severity.MINOR
+    needs_glossary = True
+
+    def check_pair(self, pair: PairContext) -> Iterable[Issue]:
+        g = pair.glossary
+        seen = set()
+        for entry, rep in term_report(pair).items():
+            if not _is_term(g, entry) or rep.accepted:
+                continue
+            for m in rep.misformed:
+                if m.span in seen:
+                    continue
+                seen.add(m.span)
+                z = rep.zh[0]
+                yield self.issue(f"'{m.text}' should be written '{_core(m.rendering)}' ({m.problem})",
+                                 zh_span=(z.start, z.end), en_span=m.span,
+                                 suggestion=_core(m.rendering), rule=g.entries[entry].case)
+            e = g.entries[entry]
+            if rep.misformed or rep.forbidden:
+                continue
+            near = near_match(pair.en_tokens, [e.en, *e.variants])
+            if near is not None:
+                start, end, rendering = near
+                z = rep.zh[0]
+                yield self.issue(f"'{pair.en[start:end]}' has extra words; the glossary has '{_core(rendering)}'",
+                                 zh_span=(z.start, z.end), en_span=(start, end), suggestion=_core(rendering),
+                                 rule="words")
+
+
+def _overlap(a: str, b: str) -> int:
+    ta = set(normalise_phrase(a)[0].split())
+    return len(ta & set(normalise_phrase(b)[0].split()))
+
+
+def near_match(tokens: Tokens, renderings: list[str], max_extra: int = 2) -> tuple[int, int, str] | None:
+    """(start, end, rendering) where a rendering's words occur in order with a few extra words between."""
+    words = tokens.norm.split()
+    for rendering in renderings:
+        want = normalise_phrase(rendering)[0].split()
+        if len(want) < 3:
+            continue
+        for i, w in enumerate(words):
+            if w != want[0]:
+                continue
+            k, j = 1, i + 1
+            limit = i + len(want) + max_extra
+            while k < len(want) and j < min(limit, len(words)):
+                if words[j] == want[k]:
+                    k += 1
+                j += 1
+            if k == len(want):
+                return tokens.spans[i][0], tokens.spans[j - 1][1], rendering
+    return None
+
+
+def _core(rendering: str) -> str:
+    parts = rendering.split(None, 1)
+    if len(parts) == 2 and parts[0].lower() in {"the", "a", "an"}:
+        return parts[1]
+    return rendering
+
+
+class TermDriftCheck(Check):
+    check_id = "term.drift"
+    name = "Term drift"
+    description = ("One Chinese term rendered several ways across the document; lists every rendering "
+                   "with its count and places.")
+    severity = Severity.MAJOR
+    needs_glossary = True
+
+    def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
+        g = doc.glossary
+        # entry -> rendering key -> {"text", "role", "places": [...]}
+        usage: dict[int, dict[str, dict]] = {}
+        first_pair: dict[int, tuple[PairContext, ZhMatch]] = {}
+        for pair in doc.pairs:
+            if not pair.complete:
+                continue
+            for entry, rep in term_report(pair).items():
+                if not _is_term(g, entry):
+                    continue
+                first_pair.setdefault(entry, (pair, rep.zh[0]))
+                renderings = usage.setdefault(entry, {})
+                matches = rep.accepted + rep.misformed + rep.forbidden
+                place = {"zh_index": pair.zh_indices[0] if pair.zh_indices else None,
+                         "en_index": pair.en_indices[0] if pair.en_indices else None}
+                if not matches:
+                    slot = renderings.setdefault("", {"text": "(no known rendering)", "role": "none",
+                                                      "count": 0, "places": []})
+                    slot["count"] += 1
+                    slot["places"].append(dict(place, en_span=None))
+                    continue
+                for m in matches:
+                    key = normalise_phrase(m.text)[0] + ("" if m.problem is None else "|" + m.text)
+                    role = "misformed" if m.problem else m.role
+                    slot = renderings.setdefault(key, {"text": m.text, "role": role, "count": 0, "places": []})
+                    slot["count"] += 1
+                    slot["places"].append(dict(place, en_span=list(m.span)))
+        for entry, renderings in usage.items():
+            if len(renderings) < 2:
+                continue
+            e = g.entries[entry]
+            roles = {r["role"] for r in renderings.values()}
+            known = [r for r in renderings.values() if r["role"] != "none"]
+            if not roles - {"approved", "variant"}:
+                if "one rendering per document" not in e.note:
+                    continue
+                severity = Severity.MINOR
+            elif len(known) < 2:
+                continue  # one rendering plus links where none was found: term.missing covers those
+            else:
+                severity = Severity.MAJOR
+            ordered = sorted(renderings.values(), key=lambda r: -r["count"])
+            summary = "; ".join(f"'{r['text']}' ×{r['count']} ({', '.join(_place(p) for p in r['places'])})"
+                                for r in ordered)
+            pair, z = first_pair[entry]
+            yield pair, self.issue(
+                f"{e.zh[0]} is rendered {len(renderings)} ways: {summary}; approved: '{e.en}'",
+                zh_span=(z.start, z.end), suggestion=e.en, severity=severity, renderings=ordered,
+                term=e.zh[0], key_text=e.zh[0] + "|" + "|".join(sorted(renderings)),
+            )
+
+
+def _place(p: dict) -> str:
+    return f"¶{p['en_index']}" if p["en_index"] is not None else "?"
+
+
+NUMBERED_CANDIDATE_RE = re.compile(
+    rf"(?<![{NUMERALS}每第这那哪])([二两三四五六七八九十])个([\u4e00-\u9fff]{{2}})"
+    rf"|“([二两三四五六七八九十][^{NUMERALS}个”“，。、]{{1,3}})”"
+)
+EN_COUNT_RE = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", re.I)
+
+
+class NumberedFormulationCheck(Check):
+    check_id = "formulation.numbered"
+    name = "Numbered formulation"
+    description = ("Numbered official formulations (两个维护, 三个规定, numeral + 个 + noun) must use the "
+                   "glossary rendering with the right count; unregistered ones are listed as candidates.")
+    severity = Severity.MAJOR
+
+    def check_pair(self, pair: PairContext) -> Iterable[Issue]:
+        g = pair.glossary
+        covered = []
+        for entry, rep in term_report(pair).items():
+            numbered = [z for z in rep.zh if is_numbered_formulation(z.text)]
+            if not numbered:
+                continue
+            covered.extend((z.start, z.end) for z in rep.zh)
+            if rep.accepted or rep.forbidden or rep.misformed:
+                continue  # fine, or reported by term.forbidden / term.form
+            e = g.entries[entry]
+            z = numbered[0]
+            word = COUNT_WORDS.get(z.text[0], "")
+            counts = {m.group(1).lower() for m in EN_COUNT_RE.finditer(pair.en)}
+            hint = "" if not word or word in counts else f"; the count '{word}' does not appear either"
+            yield self.issue(f"numbered formulation {z.text} should be rendered '{e.en}'{hint}",
+                             zh_span=(z.start, z.end), suggestion=e.en)
+        for m in NUMBERED_CANDIDATE_RE.finditer(pair.zh):
+            start, end = m.span(1) if m.group(1) else m.span(3)
+            if m.group(1):
+                end = m.end(2)
+            if any(s <= start < e for s, e in covered):
+                continue
+            text = pair.zh[start:end]
+            word = COUNT_WORDS.get(text[0], "")
+            counts = {c.group(1).lower() for c in EN_COUNT_RE.finditer(pair.en)}
+            found = "" if word in counts else f"; the count '{word}' does not appear in the English"
+            yield self.issue(f"numbered formulation {text} is not in the glossary (candidate){found}",
+                             zh_span=(start, end), severity=Severity.INFO, candidate=text)
