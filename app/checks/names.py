@@ -125,6 +125,7 @@ def find_name_forms(en: str, family: str, given: str, syllables: tuple[str, ...]
 MESSAGES = {
     "joined": "family and given name run together",
     "reversed": "given name first; write the family name first",
+    "reading": "wrong reading of the surname",
     "split": "given name split into syllables; write it as one word",
     "case": "capitalise the family and given name",
     "legacy": "older romanisation; use pinyin",
@@ -168,6 +169,18 @@ class NamesPinyinCheck(Check):
                 reported.add(span)
                 yield self.issue(f"'{pair.en[span[0]:span[1]]}' for {zh}: {MESSAGES[kind]} ('{expected}')",
                                  zh_span=(start, end), en_span=span, suggestion=expected, form=kind)
+            if not forms:
+                family_chars = split_name(zh)[0] if split_name(zh) else ""
+                alt = "".join(_syllables(family_chars)).capitalize() if family_chars else ""
+                if alt and _fold(alt) != _fold(family):
+                    for kind, span in find_name_forms(pair.en, alt, given):
+                        if span in reported:
+                            continue
+                        reported.add(span)
+                        yield self.issue(f"'{pair.en[span[0]:span[1]]}' for {zh}: as a surname {family_chars} "
+                                         f"is read {family} ('{expected}')", zh_span=(start, end),
+                                         en_span=span, suggestion=expected, form="reading")
+                        forms.append((kind, span))
             if registered and not forms:
                 legacy = list(self._legacy(pair.en, family))
                 for span in legacy:
@@ -203,12 +216,16 @@ class NamesPinyinCheck(Check):
                 py = name_pinyin(cand)
                 if py is None:
                     continue
-                fam, giv = _fold(py[0]), _fold(py[1])
-                if fam + giv in folded or (fam in folded and giv in folded):
-                    forms = find_name_forms(pair.en, py[0], py[1], _syllables(cand[len(split_name(cand)[0]):]))
-                    if forms:
+                family_chars = split_name(cand)[0]
+                given_syl = _syllables(cand[len(family_chars):])
+                for fam_form in (py[0], "".join(_syllables(family_chars)).capitalize()):
+                    fam, giv = _fold(fam_form), _fold(py[1])
+                    if (fam + giv in folded or (fam in folded and giv in folded)) and find_name_forms(
+                            pair.en, fam_form, py[1], given_syl):
                         hit = (i, i + length, cand, py[0], py[1], False)
                         break
+                if hit:
+                    break
             if hit:
                 out.append(hit)
                 i = hit[1]

@@ -18,9 +18,9 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "012345
 
 # What may follow a Chinese-numeral number for it to count as a quantity, date or ordinal.
 ZH_COUNTERS = "年月日号届次周岁倍%％个名件人项条家位起亿万元"
-ARABIC_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万亿|万|亿)?\s*([%％])?")
+ARABIC_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万亿|万|亿)?\s*([%％])?(?:周年|[年月日号届次岁倍])?")
 PERCENT_RE = re.compile(r"百分之([" + ZH_NUM_CHARS + r"\d.]+)")
-ZH_NUM_RE = re.compile(r"(第)?([" + ZH_NUM_CHARS + r"]+)(?=([" + ZH_COUNTERS + r"]))")
+ZH_NUM_RE = re.compile(r"(第)?([" + ZH_NUM_CHARS + r"]+)(周年|[" + ZH_COUNTERS + r"])")
 
 
 def zh_numeral_value(text: str) -> float | None:

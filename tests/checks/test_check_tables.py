@@ -1,0 +1,227 @@
+"""One table of passing and failing examples per check, all run by CheckTestCase."""
+
+from __future__ import annotations
+
+from checkcase import CheckTestCase
+
+from app.checks.registry import CHECKS
+
+
+class TestTermMissing(CheckTestCase):
+    check_id = "term.missing"
+    good = [
+        ("坚持和发展新时代“枫桥经验”", "uphold and develop the Fengqiao Experience in the new era"),
+        ("坚持和发展新时代“枫桥经验”", "uphold the Fengqiao model"),  # accepted variant
+        ("高质效办好每一个案件", "handle every case with high quality and efficiency"),  # inflection
+        ("全国两会精神", "the spirit of the Two Sessions"),  # leading article, case-insensitive
+        ("推进信访工作", "advance the work on petitions"),
+        ("推進信訪工作", "advance petition work"),  # traditional Chinese, singular
+        ("旧词", "nothing"),  # deprecated entries are not checked
+        ("童建明", "Tongjianming"),  # names belong to names.pinyin
+        ("两个确立", "the two establishment"),  # forbidden: reported by term.forbidden only
+        ("坚定拥护“两个确立”", "Two Establishments"),  # numbered: formulation.numbered
+    ]
+    bad = [
+        ("坚持和发展新时代“枫桥经验”", "uphold the Maple experience"),
+        ("全国两会精神", "the spirit of the NPC and CPPCC"),
+        ("推进信访工作", "advance the work on complaints"),
+    ]
+
+
+class TestTermForbidden(CheckTestCase):
+    check_id = "term.forbidden"
+    good = [
+        ("坚持和发展新时代“枫桥经验”", "uphold the Fengqiao Experience"),
+        ("检察长应勇", "Procurator-General Ying Yong"),
+        ("全国两会", "the two sessions"),
+    ]
+    bad = [
+        ("坚持和发展新时代“枫桥经验”", "develop the \"Maple Bridge experience\" in the new era",
+         "Maple Bridge experience"),
+        ("检察长应勇", "Procurator General Ying Yong", "Procurator General"),
+        ("全国两会", "the National Two Sessions", "National Two Sessions"),
+        ("坚定拥护“两个确立”", "firmly support the \"two establishment\"", "two establishment"),
+        ("全国两会", "the national two-sessions", "national two-sessions"),  # folded hyphen
+        ("没有术语", "the Maple Bridge experiences", "Maple Bridge experiences"),  # even without the zh
+    ]
+
+
+class TestTermForm(CheckTestCase):
+    check_id = "term.form"
+    good = [
+        ("十四五规划", "the 14th Five-Year Plan"),
+        ("三个规定", "the Three Regulations"),
+        ("检察长", "Procurator-General"),
+    ]
+    bad = [
+        ("十四五规划", "the 14th Five Year Plan", "14th Five Year Plan"),
+        ("三个规定", "the three regulations", "three regulations"),
+        ("高质效办好每一个案件", "handling every case well with high quality and efficiency",
+         "handling every case well with high quality and efficiency"),
+    ]
+
+
+class TestTermDrift(CheckTestCase):
+    check_id = "term.drift"
+    good = [
+        (["全国两会", "全国两会精神"], ["the two sessions", "the spirit of the two sessions"]),
+        (["信访", "信访"], ["petitions", "petitions"]),
+    ]
+    bad = [
+        (["信访工作", "信访案件", "群众信访"], ["complaint reporting work", "petition cases", "letters and visits"]),
+        (["全国两会", "全国两会精神"], ["the National Two Sessions", "the spirit of the two sessions"]),
+        # accepted renderings, but the note asks for one rendering per document
+    ]
+
+
+class TestConsistencySource(CheckTestCase):
+    check_id = "consistency.source"
+    good = [(["会议指出", "会议强调"], ["The meeting pointed out", "The meeting stressed"])]
+    bad = [(["会议指出", "会议指出"], ["The meeting pointed out", "The meeting noted"], "The meeting noted")]
+
+
+class TestConsistencyTarget(CheckTestCase):
+    check_id = "consistency.target"
+    good = [(["会议指出", "会议指出"], ["The meeting pointed out", "The meeting pointed out"])]
+    bad = [(["会议指出", "会议强调"], ["The meeting stressed", "The meeting stressed"], "The meeting stressed")]
+
+
+class TestNamesPinyin(CheckTestCase):
+    check_id = "names.pinyin"
+    good = [
+        ("童建明、葛晓燕等", "Tong Jianming, Ge Xiaoyan and others"),
+        ("检察长应勇主持会议", "Procurator-General Ying Yong presided"),
+        ("单霁翔表示", "Shan Jixiang said"),
+        ("会议强调", "The meeting stressed"),
+    ]
+    bad = [
+        ("童建明等", "Tongjianming and others", "Tongjianming"),
+        ("童建明等", "Jianming Tong and others", "Jianming Tong"),
+        ("童建明等", "Tong Jian-ming and others", "Tong Jian-ming"),
+        ("童建明等", "Tung Chien-ming and others", "Tung Chien-ming"),
+        ("葛晓燕等", "Xiaoyan Ge and others", "Xiaoyan Ge"),  # detected without the glossary
+        ("单霁翔表示", "Dan Jixiang said", "Dan Jixiang"),  # 单 as a surname is Shan
+        ("曾庆红说", "Ceng Qinghong said", "Ceng Qinghong"),  # detected, 曾 as a surname is Zeng
+    ]
+
+
+class TestNumberedFormulation(CheckTestCase):
+    check_id = "formulation.numbered"
+    good = [
+        ("坚决做到“两个维护”", "resolutely achieve the Two Upholds"),
+        ("坚决做到“两个维护”", "resolutely achieve the Two Safeguards"),
+        ("坚决做到“两个维护”", "resolutely do the \"two maintenance\""),  # term.forbidden reports it
+        ("每一个案件", "every case"),
+    ]
+    bad = [
+        ("坚决做到“两个维护”", "resolutely safeguard the core", "两个维护"),
+        ("增强“四个意识”", "strengthen the four consciousnesses", "四个意识"),  # unregistered candidate
+        ("“五化”要求", "the five modernizations requirements", "五化"),
+    ]
+
+
+class TestNumbers(CheckTestCase):
+    check_id = "numbers"
+    good = [
+        ("2024年3月12日", "March 12, 2024"),
+        ("时间：2024年03月12日", "Time: March 12, 2024"),
+        ("全国14亿人民", "1.4 billion people"),
+        ("十四届全国人大二次会议", "the second session of the 14th National People's Congress"),
+        ("增长5.2%", "grew by 5.2 percent"),
+        ("百分之五十", "50 per cent"),
+        ("新中国成立75周年", "the 75th anniversary of New China"),
+        ("3万件", "30,000 cases"),
+        ("过去一年", "the past year"),
+        ("落实检察改革五年规划", "implement the five-year plan"),
+    ]
+    bad = [
+        ("2024年3月12日", "March 13, 2024", "12日"),
+        ("全国14亿人民", "140 million people", "14亿"),
+        ("十四届全国人大", "the 13th National People's Congress", "十四届"),
+        ("增长5.2%", "grew by 2.5 percent", "5.2%"),
+        ("三万件", "3,000 cases", "三万件"),
+    ]
+
+
+class TestUntranslated(CheckTestCase):
+    check_id = "untranslated"
+    good = [("会议", "The meeting"), ("会议", "Café, naïve")]
+    bad = [("检察日报", "the 检察日报 newspaper", "检察日报"), ("会议", "The meeting 强调", "强调")]
+
+
+class TestPunctuation(CheckTestCase):
+    check_id = "punctuation"
+    good = [
+        ("会议", "The meeting (held in Beijing) said \"yes\"."),
+        ("会议", "the people’s sense of justice"),
+        ("会议", "The “annual answer” of the procuratorates’ work"),
+    ]
+    bad = [
+        ("【字体：大 中 小】", "[Font: large in Small", "["),
+        ("会议", "The meeting，said", "，"),
+        ("会议", "the 《Opinions》", "《"),
+        ("会议", "He said \"yes.", '"'),
+        ("会议", "item b)", ")"),
+    ]
+
+
+class TestRepeatedWord(CheckTestCase):
+    check_id = "repeated-word"
+    good = [
+        ("会议", "better and better, more and more"),
+        ("会议", "again and again"),
+        ("会议", "feel, see and touch"),
+    ]
+    bad = [
+        ("可感受、能感受、感受到", "make the people feel, feel, and feel fairness", "feel, feel, and feel"),
+        ("会议", "the the meeting", "the the"),
+        ("制度机制", "institutional and institutional achievements", "institutional and institutional"),
+    ]
+
+
+class TestDoubleSpace(CheckTestCase):
+    check_id = "double-space"
+    good = [("会议", "The meeting. Then"), ("会议", "  leading and trailing  ")]
+    bad = [("【字体：大 中 小】", "[Font: large   in   Small]", "   "), ("会议", "The  meeting", "  ")]
+
+
+LONG_ZH = "会议强调要深入学习贯彻全国两会精神特别是重要讲话精神"
+
+
+class TestLength(CheckTestCase):
+    check_id = "length"
+    good = [
+        ([LONG_ZH, LONG_ZH],
+         ["The meeting stressed the spirit of the two sessions and the speech",
+          "The meeting stressed the spirit of the two sessions and the speeches"]),
+    ]
+    bad = [
+        ([LONG_ZH, LONG_ZH, LONG_ZH],
+         ["The meeting stressed the spirit of the two sessions and the speech",
+          "The meeting stressed the spirit of the two sessions and the speeches",
+          "Meeting."], "Meeting."),
+    ]
+
+
+class TestEmpty(CheckTestCase):
+    check_id = "empty"
+    good = [("会议", "The meeting")]
+    bad = [
+        (["会议", "强调"], ["The meeting"], "强调"),
+        (["会议"], ["The meeting", "An addition"], "An addition"),
+        ("会议", "   "),
+    ]
+
+
+def test_registry_ids_unique_and_documented():
+    ids = [cls.check_id for cls in CHECKS.values()]
+    assert len(ids) == len(set(ids))
+    for check_id, cls in CHECKS.items():
+        assert cls.check_id == check_id
+        assert cls.name and cls.description, check_id
+        assert cls.severity in ("critical", "major", "minor", "info")
+
+
+def test_every_check_is_tested():
+    tested = {cls.check_id for cls in CheckTestCase.__subclasses__()}
+    assert set(CHECKS) == tested, set(CHECKS) ^ tested
