@@ -27,7 +27,7 @@ def main(argv=None) -> int:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2
     print(f"duizhao is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, _quiet=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
     return 0
 
 

@@ -22,7 +22,13 @@
     setTimeout(function () { if (box.contains(p)) box.removeChild(p); }, 8000);
   }
 
+  // Each English box shows its whole paragraph: grow to fit the text.
+  function fit(t) { t.style.height = "auto"; t.style.height = (t.scrollHeight + 4) + "px"; }
+  function fitAll(root) { (root || document).querySelectorAll("form.en-form textarea").forEach(fit); }
+
   document.addEventListener("DOMContentLoaded", function () {
+    fitAll();
+    document.body.addEventListener("htmx:afterSwap", function (evt) { fitAll(evt.detail.elt.parentNode || document); });
     if (window.htmx) {
       // A conflict (409) swaps in the merge view; other errors keep the reviewer's text and show a message.
       document.body.addEventListener("htmx:beforeSwap", function (evt) {
@@ -43,6 +49,7 @@
 
   document.addEventListener("input", function (evt) {
     var t = evt.target;
+    if (t.matches && t.matches("form.en-form textarea")) { fit(t); }
     if (t.matches && t.matches("form.en-form textarea[name=text]")) {
       if (t.dataset.saved === undefined) t.dataset.saved = t.defaultValue;
       t.classList.toggle("dirty", t.value !== t.dataset.saved);

@@ -1,0 +1,44 @@
+# duizhao — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench bench-align bench-check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate the database under instance/, load the demo once, serve on 127.0.0.1:$PORT
+run: $(STAMP)
+	@$(BIN)/duizhao demo
+	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the login above."
+	@$(BIN)/python -m app.serve --host 127.0.0.1 --port $(PORT)
+
+## test: lint, import contracts, the whole suite on SQLite, then storage and web again on PostgreSQL
+test: $(STAMP) lint
+	env -u DATABASE_URL -u DUIZHAO_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== storage and web tests again on PostgreSQL ($${DATABASE_URL%%@*}@...)"; \
+		DUIZHAO_TEST_DATABASE_URL="$$DATABASE_URL" $(BIN)/python -m pytest -q -m pg; \
+	else echo "(DATABASE_URL is not set: the PostgreSQL pass is skipped)"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## bench: every benchmark, printed as tables
+bench: bench-align bench-check
+
+bench-align: $(STAMP)
+	$(BIN)/python bench/bench_align.py
+
+bench-check: $(STAMP)
+	$(BIN)/python bench/bench_check.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

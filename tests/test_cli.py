@@ -1,0 +1,74 @@
+"""The `duizhao` command: a one-line message and exit code 2 on bad input."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ZH, EN = str(ROOT / "corpus/demo/zh.txt"), str(ROOT / "corpus/demo/en.txt")
+
+pytestmark = pytest.mark.pg
+
+
+def test_import_and_export(runner, tmp_path):
+    result = runner.invoke(["import", ZH, EN, "--project", "CLI"])
+    assert result.exit_code == 0, result.output
+    assert "Imported document 1" in result.output and "18 links" in result.output
+    out = tmp_path / "en.txt"
+    result = runner.invoke(["export", "1", "-o", str(out)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").strip().split("\n\n")[13].startswith('"The complaint reporting work')
+    result = runner.invoke(["export", "1", "--format", "revisions-csv"])
+    assert result.exit_code == 0 and result.stdout_bytes.decode("utf-8-sig").startswith("revision,time,author")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["import", "/nonexistent.txt", EN, "--project", "X"], "Error: /nonexistent.txt: cannot read the file"),
+    (["import", "/bin/sh", EN, "--project", "X"], "Error: /bin/sh: looks like a binary file"),
+    (["export", "99"], "Error: document 99 does not exist"),
+    (["user", "add", "rita", "--role", "reviewer"], "Error: user 'rita' already exists"),
+    (["user", "add", "x", "--password", "short"], "Error: the password must have at least 8 characters"),
+])
+def test_bad_input_is_one_line_and_exit_2(runner, args, message):
+    result = runner.invoke(args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message or result.stderr.startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_user_add_generates_a_password(runner):
+    result = runner.invoke(["user", "add", "lin", "--role", "translator"])
+    assert result.exit_code == 0 and "Added lin (translator). Password: " in result.output
+    assert "lin\ttranslator" in runner.invoke(["user", "list"]).output
+
+
+def test_unmigrated_database_is_explained(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = CliRunner().invoke(cli, ["user", "list"])
+    assert result.exit_code == 2 and "run `duizhao init-db` first" in result.stderr
+    result = CliRunner().invoke(cli, ["init-db"])
+    assert result.exit_code == 0 and "Database ready" in result.output
+
+
+def test_demo_prints_the_login_and_reuses_the_project(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("DUIZHAO_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.delenv("DUIZHAO_ADMIN_PASSWORD", raising=False)
+    first = CliRunner().invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    password = first.output.split("Login: admin / ")[1].strip()
+    assert len(password) >= 12
+    second = CliRunner().invoke(cli, ["demo"])
+    assert "Reusing the demo project" in second.output and f"Login: admin / {password}" in second.output
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    monkeypatch.setenv("DUIZHAO_ADMIN_PASSWORD", "chosen-password-1")
+    third = CliRunner().invoke(cli, ["demo"])
+    assert "Login: admin / chosen-password-1" in third.output

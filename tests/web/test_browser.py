@@ -1,0 +1,118 @@
+"""A reviewer in a real browser (Playwright driving Debian's chromium; no browser is downloaded)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(app, demo_doc):
+    """The app served by waitress on a free loopback port for the length of one test."""
+    from waitress import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}", demo_doc
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
+    base, doc_id = live_server
+    page = browser_page
+    page.goto(base + "/")
+    page.fill("input[name=username]", "rita")
+    page.fill("input[name=password]", "reviewer-pass-1")
+    page.click("button[type=submit]")
+    page.click("text=Demo: SPP report 2024-03-12 >> xpath=../.. >> a")
+    page.wait_for_selector("table.pairs")
+
+    row = page.locator("#row-13")
+    box = row.locator("textarea[name=text]")
+    original = box.input_value()
+    assert "Maple Bridge experience" in original
+    box.fill(original.replace("Maple Bridge experience", "Fengqiao Experience"))
+    row.locator("summary").click()
+    row.locator("input[name=reason]").fill("glossary: 枫桥经验")
+    row.locator("select[name=category]").select_option("terminology")
+    box.focus()
+    page.keyboard.press("Control+Enter")  # save and move on
+    row.locator(".saved").wait_for()
+    assert "Saved ✓ v1" in row.locator(".saved").inner_text()
+    focused = page.evaluate("document.activeElement.closest('tr').id")
+    assert focused == "row-14"
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
+
+    row.locator("button", has_text="History").click()
+    history = page.locator("#side-panel .history")
+    history.wait_for()
+    assert history.locator("del").first.inner_text() == "Maple"
+    assert history.locator("ins").first.inner_text() == "Fengqiao"
+    assert "rita" in history.inner_text() and "terminology" in history.inner_text()
+
+    with page.expect_download() as info:
+        page.click("text=Export corrected English (.txt)")
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "“Fengqiao Experience”" not in exported  # the English keeps its own straight quotes
+    assert '"Fengqiao Experience"' in exported and "Maple Bridge" not in exported
+
+
+def test_conflict_keeps_both_texts(live_server, browser_page, app):
+    base, doc_id = live_server
+    page = browser_page
+    page.goto(base + "/auth/login")
+    page.fill("input[name=username]", "tom")
+    page.fill("input[name=password]", "translator-pass-1")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/documents/{doc_id}")
+    box = page.locator("#row-2 textarea[name=text]")
+
+    # Someone else saves the same paragraph meanwhile.
+    from app import services
+    from app.storage.models import Segment, User
+
+    session = app.extensions["duizhao.sessionmaker"]()
+    seg = session.query(Segment).filter_by(document_id=doc_id, side="en", position=1).one()
+    rita = session.query(User).filter_by(username="rita").one()
+    services.save_segment(session, seg.id, "Time: 12 March 2024. Author: Gong Chenyu. Source: SPP website", 0, rita)
+    session.commit()
+    session.close()
+
+    box.fill("Time: March 12, 2024 | Author: Gong Chenyu | Source: SPP website")
+    page.locator("#row-2 button[type=submit]").click()
+    conflict = page.locator("#row-2 form.conflict")
+    conflict.wait_for()
+    assert "12 March 2024" in conflict.locator(".theirs").inner_text()
+    assert conflict.locator("textarea").input_value().startswith("Time: March 12, 2024 |")
+    conflict.locator("button", has_text="Save mine over theirs").click()
+    page.locator("#row-2 .saved").wait_for()
+    assert "v2" in page.locator("#row-2 .saved").inner_text()
