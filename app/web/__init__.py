@@ -43,6 +43,8 @@ def build_app(overrides: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # A reviewer may keep one page open all day: the CSRF token lives as long as the login session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["duizhao.engine"] = engine
