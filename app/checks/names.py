@@ -48,6 +48,7 @@ LEGACY_SURNAMES = {
     "yu": ("yue",), "pan": ("poon",), "xi": ("hsi",), "zhong": ("chung",), "qi": ("chi",), "ying": ("yeng",),
 }
 WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+")
+NAME_WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+(?:['’][A-Za-zÀ-ɏ]+)*")
 
 
 @lru_cache(maxsize=50_000)
@@ -66,6 +67,7 @@ def split_name(name: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
 def name_pinyin(name: str) -> tuple[str, str] | None:
     """('Tong', 'Jianming') for 童建明, with surname readings (单 Shan, 曾 Zeng)."""
     parts = split_name(name)
@@ -85,20 +87,30 @@ def name_pinyin(name: str) -> tuple[str, str] | None:
     return fam, giv.capitalize()
 
 
+@lru_cache(maxsize=4096)
+def _family_reading(family: str) -> str:
+    return COMPOUND_SURNAMES.get(family) or SURNAME_READINGS.get(family) or "".join(_syllables(family))
+
+
+@lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
     return word.lower().replace("ü", "u").replace("'", "").replace("’", "")
 
 
+@lru_cache(maxsize=16)
+def _words(en: str) -> tuple[list[tuple[str, tuple[int, int]]], list[str]]:
+    words = [(m.group(), m.span()) for m in NAME_WORD_RE.finditer(en)]
+    return words, [_fold(w) for w, _ in words]
+
+
 def find_name_forms(en: str, family: str, given: str, syllables: tuple[str, ...] = ()) -> list[tuple[str, tuple]]:
     """Forms of a name in English: ('ok'|'joined'|'reversed'|'split'|'case', span) in text order."""
-    words = [(m.group(), m.span()) for m in WORD_RE.finditer(en.replace("’", "'").replace("'", "\x00"))]
-    words = [(w.replace("\x00", ""), s) for w, s in words]
+    words, lows = _words(en)
     fam, giv = _fold(family), _fold(given)
     syl = [_fold(s) for s in syllables] if len(syllables) > 1 else []
     out = []
     i = 0
     n = len(words)
-    lows = [_fold(w) for w, _ in words]
     while i < n:
         w, span = words[i]
         low = lows[i]
@@ -194,9 +206,10 @@ class NamesPinyinCheck(Check):
     def _detected(self, pair: PairContext, skip: list[tuple[int, int]]):
         """Chinese names found by surname, confirmed by their pinyin appearing in the English."""
         zh = pair.zh
-        folded = {_fold(w) for w in WORD_RE.findall(pair.en)}
+        folded = set(_words(pair.en)[1])
         if not folded:
-            return
+            return []
+        starts = {w[:k] for w in folded for k in range(1, min(len(w), 6) + 1)}
         out = []
         i = 0
         while i < len(zh):
@@ -207,6 +220,11 @@ class NamesPinyinCheck(Check):
                 i += 1
                 continue
             hit = None
+            fam_chars = zh[i:i + 2] if zh[i:i + 2] in COMPOUND_SURNAMES else zh[i]
+            if (_fold(_family_reading(fam_chars)) not in starts
+                    and _fold("".join(_syllables(fam_chars))) not in starts):
+                i += 1
+                continue
             for length in (3, 2, 4):
                 cand = zh[i:i + length]
                 if len(cand) < length or not all("\u4e00" <= c <= "\u9fff" for c in cand):

@@ -129,6 +129,21 @@ def normalise_phrase(phrase: str) -> tuple[str, int]:
     return toks.norm, len(toks.spans)
 
 
+_NON_BMP_RE = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _units(text: str) -> str:
+    """Each character as two 8-bit units (UTF-16 big-endian read as Latin-1).
+
+    pyahocorasick searches a node's children linearly; with thousands of distinct CJK
+    characters at the root that is slow, with at most 256 it is fast. Characters outside
+    the BMP become U+FFFD first, so character offsets stay unit offsets / 2.
+    """
+    if _NON_BMP_RE.search(text):
+        text = _NON_BMP_RE.sub("\ufffd", text)
+    return text.encode("utf-16-be").decode("latin-1")
+
+
 @dataclass(frozen=True)
 class ZhMatch:
     entry: int  # index into CompiledGlossary.entries
@@ -211,7 +226,7 @@ class CompiledGlossary:
                     continue
                 en_keys.setdefault(key, []).append((i, role, phrase, n))
         for key, value in zh_keys.items():
-            self._zh.add_word(key, value)
+            self._zh.add_word(_units(key), value)
         for key, value in en_keys.items():
             self._en.add_word(key, (value[0][3], tuple(value)))
         self._zh_ready = bool(zh_keys)
@@ -228,10 +243,18 @@ class CompiledGlossary:
         """Leftmost-longest, non-overlapping matches of the Chinese forms (两个确立 over 确立)."""
         if not self._zh_ready or not text:
             return []
-        return [
-            ZhMatch(entry, end - n + 1, end + 1, text[end - n + 1:end + 1])
-            for end, (entry, n) in self._zh.iter_long(text)
-        ]
+        hits = []
+        for end, (entry, n) in self._zh.iter(_units(text)):
+            start_unit = end - 2 * n + 1
+            if start_unit % 2 == 0:  # a key may also match across two characters' halves
+                hits.append((start_unit // 2, n, entry))
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        out, last = [], 0
+        for start, n, entry in hits:
+            if start >= last:
+                out.append(ZhMatch(entry, start, start + n, text[start:start + n]))
+                last = start + n
+        return out
 
     def match_en(self, text: str, tokens: Tokens | None = None) -> list[EnMatch]:
         """Every occurrence of an approved, variant or forbidden rendering, with its surface span."""
