@@ -191,3 +191,19 @@ class TermChange(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Dismissal(Base):
+    """A finding a reviewer dismissed; it stays dismissed on later runs (keyed by check and text)."""
+
+    __tablename__ = "dismissals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    key: Mapped[str] = mapped_column(String(120))
+    check: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (UniqueConstraint("document_id", "key", name="uq_dismissals_document_key"),)
