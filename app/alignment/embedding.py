@@ -34,14 +34,16 @@ class Params:
 
     max_zh: int = 4
     max_en: int = 6
-    margin: float = 0.5  # share of the local mean similarity subtracted
+    margin: float = 0.8  # share of the local mean similarity subtracted
     neighbours: int = 6  # sentences on each side that make up the local mean
-    threshold: float = 0.0  # similarity a bead must beat to be worth its sentences
-    size_exponent: float = 0.0  # bead weight grows as (sentences/2) ** exponent
-    merge_penalty: float = 0.04  # per sentence beyond a 1-1 bead
-    length_weight: float = 0.1  # penalty per squared log length ratio
+    threshold: float = -0.2  # similarity a bead must beat to be worth its sentences
+    size_exponent: float = 0.5  # bead weight grows as (sentences/2) ** exponent
+    merge_penalty: float = 0.0  # per sentence beyond a 1-1 bead
+    length_weight: float = 0.0035  # weight of the squared length mismatch
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
     anchor_weight: float = 0.0
+    length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
+    length_var: float = 3.0  # variance per character for "gc"
     coarse_cells: int = 2_000_000  # full search below this many cells
     coarse_width: int = 6
     final_width: int = 10
@@ -192,8 +194,13 @@ def align_vectors(
             return np.full(len(js), p.skip)
         sim = similarity(i, di, dj, js).astype(np.float64)
         sim -= p.margin * 0.5 * (zmean[i, di - 1] + emean[js, dj - 1])
-        x = le_log[js, dj - 1] - lz_log[i, di - 1]
-        out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x * x
+        if p.length_mode == "gc":
+            a, b = el[js, dj - 1], zl[i, di - 1] * ratio
+            x2 = (a - b) ** 2 / (p.length_var * (a + b) / 2 + 1.0)
+        else:
+            x = le_log[js, dj - 1] - lz_log[i, di - 1]
+            x2 = x * x
+        out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x2
         out -= p.merge_penalty * (di + dj - 2)
         if use_anchors:
             out += p.anchor_weight * anchor_mod.agreement(za[i][di - 1], [ea[j][dj - 1] for j in js])
