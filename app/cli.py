@@ -174,6 +174,33 @@ def _admin_password_hint(admin, new_password, password_file: Path) -> str:
     return "(the password you set; it was printed when the database was created)"
 
 
+@cli.command("check")
+@click.argument("zh_file", type=click.Path(dir_okay=False))
+@click.argument("en_file", type=click.Path(dir_okay=False))
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+              help="Glossary CSV (glossary/README.md); repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["critical", "major", "minor", "info"]), default=None,
+              help="Exit 1 when a finding is at least this severe.")
+def check_cmd(zh_file, en_file, glossaries, fmt, fail_on):
+    """Align ZH_FILE and EN_FILE by paragraph and run every QA check; no database needed."""
+    from app.checks.runner import check_texts, findings_to_csv, findings_to_json, findings_to_text, reaches
+    from app.terminology.glossary import load_glossary_csv
+    from app.textio import decode_bytes
+
+    entries = []
+    for path in glossaries:
+        entries.extend(load_glossary_csv(decode_bytes(_read(path), path), name=path))
+    zh_text = decode_bytes(_read(zh_file), zh_file)
+    en_text = decode_bytes(_read(en_file), en_file)
+    findings = check_texts(zh_text, en_text, entries)
+    render = {"json": findings_to_json, "csv": findings_to_csv, "text": findings_to_text}[fmt]
+    out = render(findings)
+    click.echo(out, nl=not out.endswith("\n"))
+    if fail_on and reaches(findings, fail_on):
+        click.get_current_context().exit(1)
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="duizhao")

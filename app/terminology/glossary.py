@@ -45,9 +45,10 @@ def _read_text(path_or_text) -> tuple[str, str]:
     return str(path_or_text).lstrip("\ufeff"), "glossary"
 
 
-def load_glossary_csv(path_or_text) -> list[TermEntry]:
+def load_glossary_csv(path_or_text, name: str | None = None) -> list[TermEntry]:
     """Parse a glossary CSV (a path, or the text itself) into entries; InputError names the bad line."""
-    text, name = _read_text(path_or_text)
+    text, default_name = _read_text(path_or_text)
+    name = name or default_name
     if not text.strip():
         raise InputError(f"{name}: empty glossary file")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
