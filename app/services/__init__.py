@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,19 +15,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.alignment.gale_church import align_lengths
 from app.errors import Conflict, Forbidden, InputError
 from app.formats.registry import by_name
-from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Bead, TermEntry, TextDocument
+from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Bead, TextDocument
 from app.storage import queries
 from app.storage.models import (
     ROLES,
     Document,
-    Glossary,
     Link,
     LinkSegment,
     Project,
     Revision,
     Segment,
-    Term,
-    TermChange,
     User,
 )
 
@@ -192,12 +188,21 @@ class Row:
     en: list[Segment]
 
 
-def review_rows(session: Session, document_id: int, page: int = 1, page_size: int = 200) -> tuple[list[Row], int]:
-    """The rows of one page and the number of pages."""
-    total = queries.count_links(session, document_id)
+def review_rows(
+    session: Session, document_id: int, page: int = 1, page_size: int = 200, only_links: set[int] | None = None
+) -> tuple[list[Row], int]:
+    """The rows of one page and the number of pages; ``only_links`` keeps just those link ids."""
+    if only_links is None:
+        total = queries.count_links(session, document_id)
+    else:
+        total = len(only_links)
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    links = queries.document_links(session, document_id, offset=(page - 1) * page_size, limit=page_size)
+    if only_links is None:
+        links = queries.document_links(session, document_id, offset=(page - 1) * page_size, limit=page_size)
+    else:
+        kept = [link for link in queries.document_links(session, document_id) if link.id in only_links]
+        links = kept[(page - 1) * page_size: page * page_size]
     rows = []
     for link in links:
         segs = [m.segment for m in link.members]
@@ -305,53 +310,6 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-# ---------------------------------------------------------------- glossary
-
-
-def _join(values) -> str:
-    return "|".join(values)
-
-
-def add_glossary(session: Session, project: Project, name: str, entries, source: str = "",
-                 user: User | None = None) -> Glossary:
-    """Store a glossary for a project from TermEntry objects; each entry's creation is a TermChange."""
-    glossary = Glossary(name=name[:200], project_id=project.id, source=source[:300])
-    session.add(glossary)
-    session.flush()
-    for e in entries:
-        term = Term(
-            glossary_id=glossary.id, zh=_join(e.zh), en=e.en, variants=_join(e.variants),
-            forbidden=_join(e.forbidden), case_rule=e.case, kind=e.kind, status=e.status,
-            domains=_join(e.domains), authority=e.authority, note=e.note,
-            created_by_id=user.id if user else None,
-        )
-        session.add(term)
-        session.flush()
-        session.add(TermChange(term_id=term.id, author_id=user.id if user else None, before="",
-                               after=json.dumps(term_dict(term), ensure_ascii=False),
-                               reason=f"imported from {source}" if source else "created"))
-    session.flush()
-    return glossary
-
-
-def term_dict(term: Term) -> dict:
-    return {k: getattr(term, k) for k in ("zh", "en", "variants", "forbidden", "case_rule", "kind", "status",
-                                          "domains", "authority", "note")}
-
-
-def term_entries(glossary: Glossary | None) -> list[TermEntry]:
-    """The engine's view of a stored glossary."""
-    if glossary is None:
-        return []
-    split = lambda s: tuple(p for p in (s or "").split("|") if p)  # noqa: E731
-    return [
-        TermEntry(zh=split(t.zh), en=t.en, variants=split(t.variants), forbidden=split(t.forbidden),
-                  case=t.case_rule, note=t.note, authority=t.authority, status=t.status,
-                  domains=split(t.domains), kind=t.kind)
-        for t in glossary.terms
-    ]
-
-
 # ---------------------------------------------------------------- demo
 
 
@@ -359,6 +317,7 @@ def ensure_demo(session: Session, corpus_dir: Path, glossary_dir: Path, user: Us
     """Load the demo project once from corpus/demo and glossary/; returns (project, created)."""
     import tomllib
 
+    from app.services.glossary import add_glossary
     from app.terminology.glossary import load_glossary_csv
 
     demo = corpus_dir / "demo"

@@ -191,6 +191,7 @@ class TermChange(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[User | None] = relationship()
 
 
 class Dismissal(Base):

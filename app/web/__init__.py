@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from flask import Flask, g, render_template, request
@@ -53,9 +54,9 @@ def build_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from app.web import admin, auth, projects, review
+    from app.web import admin, auth, glossary, projects, review
 
-    for module in (auth, projects, review, admin):
+    for module in (auth, projects, review, glossary, admin):
         app.register_blueprint(module.bp)
 
     app.teardown_appcontext(_close_session)
@@ -64,6 +65,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     from app.web.helpers import template_globals
 
     app.context_processor(template_globals)
+    app.jinja_env.filters["fromjson"] = json.loads
     return app
 
 

@@ -43,3 +43,21 @@ class SegmentForm(FlaskForm):
                            validators=[Optional()])
     severity = SelectField("Severity", choices=[SelectChoice("", "—")] + [SelectChoice(s, s) for s in FIX_SEVERITIES],
                            validators=[Optional()])
+
+
+class TermForm(FlaskForm):
+    zh = StringField("Chinese forms (|-separated)", validators=[DataRequired(), Length(max=5000)])
+    en = StringField("Approved English", validators=[DataRequired(), Length(max=5000)])
+    variants = StringField("Accepted variants (|-separated)", validators=[Optional(), Length(max=5000)])
+    forbidden = StringField("Forbidden renderings (|-separated)", validators=[Optional(), Length(max=5000)])
+    case_rule = SelectField("Case rule", choices=[SelectChoice(c, c) for c in ("insensitive", "exact", "capitalised")])
+    kind = SelectField("Kind", choices=[SelectChoice("term", "term"), SelectChoice("name", "person name")])
+    status = SelectField("Status", choices=[SelectChoice(s, s) for s in ("approved", "proposed", "deprecated")])
+    domains = StringField("Domains (|-separated)", validators=[Optional(), Length(max=5000)])
+    authority = StringField("Authority (source, date)", validators=[Optional(), Length(max=5000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    reason = StringField("Why this change", validators=[Optional(), Length(max=2000)])
+
+
+class GlossaryImportForm(FlaskForm):
+    file = FileField("Glossary file (.csv)", validators=[FileRequired("Choose a file.")])

@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import services
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
@@ -36,4 +37,37 @@ def template_globals() -> dict:
         "can": lambda action: services.can(user, action),
         "ERROR_CATEGORIES": ERROR_CATEGORIES,
         "FIX_SEVERITIES": FIX_SEVERITIES,
+        "highlight": highlight,
+        "worst_severity": worst_severity,
     }
+
+
+def highlight(text: str, marks) -> Markup:
+    """Escape ``text`` and wrap marked spans in <mark>; overlapping marks nest their classes and titles."""
+    if not marks:
+        return Markup.escape(text)
+    cuts = {0, len(text)}
+    for start, end, _cls, _title in marks:
+        if 0 <= start < end <= len(text):
+            cuts.update((start, end))
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        covering = [(c, t) for s, e, c, t in marks if s <= a and b <= e and s < e]
+        piece = Markup.escape(text[a:b])
+        if not covering:
+            out.append(piece)
+            continue
+        classes = " ".join(dict.fromkeys(c for c, _ in covering))
+        title = "\n".join(dict.fromkeys(t for _, t in covering))
+        out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(classes, title, piece))
+    return Markup("").join(out)
+
+
+SEVERITY_ORDER = ("critical", "major", "minor", "info")
+
+
+def worst_severity(found) -> str:
+    """The most severe severity among findings, as a string."""
+    present = {str(f.severity) for f in found}
+    return next((s for s in SEVERITY_ORDER if s in present), "info")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import services
 from app.errors import Conflict, InputError
+from app.services import findings
 from app.storage import queries
 from app.storage.models import Document, Segment
 from app.textdiff import word_diff
@@ -22,11 +23,20 @@ def document(doc_id: int):
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
     page = request.args.get("page", 1, type=int)
-    rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"])
+    show = request.args.get("show", "all")
+    check = request.args.get("check", "")
+    found = findings.document_findings(session, doc.id)
+    only = None
+    if show == "flagged":
+        only = found.flagged_links()
+    if check:
+        only = {lid for lid, fs in found.by_link.items() if any(f.check == check for f in fs)}
+    rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only)
     counts = queries.revision_counts(session, doc.id)
     return render_template(
         "review/document.html", doc=doc, rows=rows, page=min(max(page, 1), pages), pages=pages,
         stats=services.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
+        found=found, show=show, check=check,
     )
 
 
@@ -55,19 +65,22 @@ def save(seg_id: int):
         return render_template(template, **context), 409
     seg = session.get(Segment, seg_id)
     if is_htmx():
-        count = len(queries.segment_revisions(session, seg.id))
-        return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=rev is not None,
-                               revision_count=count)
+        return _cell(session, seg, saved=rev is not None, with_findings=True)
     flash("Saved." if rev else "No change to save.", "info")
     link_pos = _row_of(session, seg)
     return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link_pos}")
 
 
-def _row_of(session, seg: Segment) -> int:
+def _link_of(session, seg: Segment):
     for link in queries.document_links(session, seg.document_id):
         if any(m.segment_id == seg.id for m in link.members):
-            return link.position + 1
-    return 1
+            return link
+    return None
+
+
+def _row_of(session, seg: Segment) -> int:
+    link = _link_of(session, seg)
+    return link.position + 1 if link else 1
 
 
 @bp.route("/segments/<int:seg_id>/history")
@@ -106,5 +119,48 @@ def cell(seg_id: int):
     seg = queries.get_or_404(session, Segment, seg_id, "segment")
     if seg.side != "en":
         raise InputError("only English segments have an editable cell")
+    return _cell(session, seg, saved=False, with_findings=True)
+
+
+def _cell(session, seg: Segment, saved: bool, with_findings: bool):
+    """The English cell as saved now, plus (out of band) its row's findings, both from a fresh check run."""
+    found = findings.document_findings(session, seg.document_id)
     count = len(queries.segment_revisions(session, seg.id))
-    return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count)
+    html = render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=saved, revision_count=count,
+                           marks=found.marks.get(seg.id))
+    link = _link_of(session, seg)
+    if with_findings and link is not None:
+        # Table cells must travel in a <template> for htmx to swap them out of band.
+        html += "<template>" + render_template("review/_findings.html", link=link, oob=True, open=False,
+                                               row_findings=found.by_link.get(link.id, [])) + "</template>"
+    return html
+
+
+@bp.route("/documents/<int:doc_id>/dismiss", methods=["POST"])
+@requires("approve")
+def dismiss(doc_id: int):
+    """Dismiss one finding; it stays dismissed on later runs."""
+    session = get_session()
+    findings.dismiss(session, doc_id, request.form.get("key", ""), request.form.get("check", ""),
+                     request.form.get("message", ""), current_user, request.form.get("reason", ""))
+    session.commit()
+    if is_htmx():
+        return '<li class="finding-item dismissed muted">Dismissed.</li>'
+    flash("Finding dismissed.", "info")
+    return redirect(url_for("review.document", doc_id=doc_id))
+
+
+@bp.route("/documents/<int:doc_id>/drift")
+def drift(doc_id: int):
+    """Each glossary term rendered several ways: every rendering, its count and its places."""
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    report = findings.drift_report(session, doc.id)
+    row_of_en = {}
+    for link in queries.document_links(session, doc.id):
+        for m in link.members:
+            if m.segment.side == "en":
+                row_of_en[m.segment.position] = link.position + 1
+    glossary = queries.project_glossary(session, doc.project_id)
+    return render_template("review/drift.html", doc=doc, report=report, row_of_en=row_of_en,
+                           has_glossary=glossary is not None and bool(glossary.terms))

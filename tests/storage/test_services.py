@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import services
 from app.errors import Conflict, Forbidden, InputError
+from app.services.glossary import term_entries
 from app.storage import queries
 from app.storage.models import Document, Link, Project, Revision, Segment, Term, TermChange, User
 
@@ -146,7 +147,7 @@ def test_demo_loads_once_with_its_glossary(session):
     assert created and not created_again and again.id == project.id
     assert count(session, Document) == 1
     glossary = queries.project_glossary(session, project.id)
-    entries = services.term_entries(glossary)
+    entries = term_entries(glossary)
     assert any(e.zh == ("枫桥经验",) and e.en == "Fengqiao Experience" for e in entries)
     assert count(session, TermChange) == count(session, Term) == len(entries)
 

@@ -57,11 +57,16 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
     page.wait_for_selector("table.pairs")
 
     row = page.locator("#row-13")
+    # The forbidden rendering is highlighted in the English and the finding is listed.
+    bad = row.locator(".en-view mark.term-bad", has_text="Maple Bridge experience")
+    assert "forbidden rendering of 枫桥经验" in bad.get_attribute("title")
+    assert "Maple Bridge experience" in row.locator("td.findings").text_content()
+    row.locator(".en-view").click()  # the paragraph becomes a text box
     box = row.locator("textarea[name=text]")
     original = box.input_value()
     assert "Maple Bridge experience" in original
     box.fill(original.replace("Maple Bridge experience", "Fengqiao Experience"))
-    row.locator("summary").click()
+    row.locator("details.why summary").click()
     row.locator("input[name=reason]").fill("glossary: 枫桥经验")
     row.locator("select[name=category]").select_option("terminology")
     box.focus()
@@ -70,6 +75,9 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
     assert "Saved ✓ v1" in row.locator(".saved").inner_text()
     focused = page.evaluate("document.activeElement.closest('tr').id")
     assert focused == "row-14"
+    # The saved text shows the approved rendering, and the finding is gone from the row.
+    assert row.locator(".en-view mark.term-ok", has_text="Fengqiao Experience").count() == 1
+    assert "Maple Bridge experience" not in row.locator("td.findings").text_content()
     page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
 
     row.locator("button", has_text="History").click()
@@ -94,6 +102,7 @@ def test_conflict_keeps_both_texts(live_server, browser_page, app):
     page.fill("input[name=password]", "translator-pass-1")
     page.click("button[type=submit]")
     page.goto(f"{base}/documents/{doc_id}")
+    page.locator("#row-2 .en-view").click()
     box = page.locator("#row-2 textarea[name=text]")
 
     # Someone else saves the same paragraph meanwhile.

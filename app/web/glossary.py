@@ -1,0 +1,128 @@
+"""The project glossary: browse, search, add, edit, approve, deprecate, history, import and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.errors import InputError
+from app.services import can
+from app.services import glossary as terms
+from app.storage import queries
+from app.storage.models import Project, Term
+from app.terminology.glossary import dump_glossary_csv, load_glossary_csv
+from app.textio import decode_bytes
+from app.web import get_session
+from app.web.forms import GlossaryImportForm, TermForm
+from app.web.helpers import requires
+
+bp = Blueprint("glossary", __name__)
+
+
+def _input(form: TermForm) -> terms.TermInput:
+    return terms.TermInput(**{k: getattr(form, k).data or "" for k in terms.FIELDS})
+
+
+@bp.route("/projects/<int:project_id>/glossary")
+def index(project_id: int):
+    session = get_session()
+    project = queries.get_or_404(session, Project, project_id, "project")
+    glossary = terms.project_glossary(session, project)
+    q, status = request.args.get("q", "").strip(), request.args.get("status", "")
+    found = terms.search_terms(session, glossary, q, status)
+    return render_template("glossary/index.html", project=project, glossary=glossary, terms=found, q=q,
+                           status=status, import_form=GlossaryImportForm())
+
+
+@bp.route("/projects/<int:project_id>/glossary/new", methods=["GET", "POST"])
+@requires("propose-term")
+def new(project_id: int):
+    session = get_session()
+    project = queries.get_or_404(session, Project, project_id, "project")
+    form = TermForm()
+    if request.method == "GET":
+        form.zh.data = request.args.get("zh", "")[:200]
+        form.en.data = request.args.get("en", "")[:500]
+        form.status.data = "approved" if can(current_user, "approve") else "proposed"
+    if form.validate_on_submit():
+        try:
+            term = terms.add_term(session, project, _input(form), current_user, form.reason.data or "")
+            session.commit()
+        except InputError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(f"Added {term.zh} → {term.en} ({term.status}).", "info")
+            back = request.args.get("back", "")
+            if back.startswith("/") and not back.startswith("//"):
+                return redirect(back)
+            return redirect(url_for("glossary.index", project_id=project.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("glossary/edit.html", project=project, form=form, term=None), status
+
+
+@bp.route("/glossary/terms/<int:term_id>/edit", methods=["GET", "POST"])
+@requires("propose-term")
+def edit(term_id: int):
+    session = get_session()
+    term = queries.get_or_404(session, Term, term_id, "glossary entry")
+    project = session.get(Project, term.glossary.project_id)
+    form = TermForm(obj=term) if request.method == "GET" else TermForm()
+    if form.validate_on_submit():
+        try:
+            terms.edit_term(session, term.id, _input(form), current_user, form.reason.data or "")
+            session.commit()
+        except InputError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash("Saved the entry.", "info")
+            return redirect(url_for("glossary.index", project_id=project.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("glossary/edit.html", project=project, form=form, term=term), status
+
+
+@bp.route("/glossary/terms/<int:term_id>/status", methods=["POST"])
+@requires("approve")
+def set_status(term_id: int):
+    session = get_session()
+    term = terms.set_status(session, term_id, request.form.get("status", ""), current_user,
+                            request.form.get("reason", ""))
+    session.commit()
+    flash(f"{term.zh} → {term.en} is now {term.status}.", "info")
+    return redirect(url_for("glossary.index", project_id=term.glossary.project_id))
+
+
+@bp.route("/glossary/terms/<int:term_id>/history")
+def history(term_id: int):
+    session = get_session()
+    term, changes = terms.term_history(session, term_id)
+    return render_template("glossary/history.html", term=term, changes=changes,
+                           project=session.get(Project, term.glossary.project_id))
+
+
+@bp.route("/projects/<int:project_id>/glossary/export.csv")
+def export_csv(project_id: int):
+    session = get_session()
+    project = queries.get_or_404(session, Project, project_id, "project")
+    glossary = terms.project_glossary(session, project)
+    entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
+    return Response(dump_glossary_csv(entries).encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="glossary-project-{project.id}.csv"'})
+
+
+@bp.route("/projects/<int:project_id>/glossary/import", methods=["POST"])
+@requires("approve")
+def import_file(project_id: int):
+    session = get_session()
+    project = queries.get_or_404(session, Project, project_id, "project")
+    form = GlossaryImportForm()
+    if not form.validate_on_submit():
+        raise InputError("choose a glossary file (.csv)")
+    upload = form.file.data
+    name = upload.filename or "glossary.csv"
+    entries = load_glossary_csv(decode_bytes(upload.read(), name))
+    added = terms.import_entries(session, project, entries, current_user, name)
+    session.commit()
+    flash(f"Imported {added} new entries from {name} ({len(entries) - added} already present).", "info")
+    return redirect(url_for("glossary.index", project_id=project.id))
