@@ -48,6 +48,8 @@ LEGACY_SURNAMES = {
     "yu": ("yue",), "pan": ("poon",), "xi": ("hsi",), "zhong": ("chung",), "qi": ("chi",), "ying": ("yeng",),
 }
 WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+")
+# Characters that end names of bodies and places: a candidate name followed by one is not a person.
+INSTITUTION_SUFFIXES = frozenset("网院局部委厅所会办处室站报社台街路区县市省村镇山河湖桥寺馆园校厂司行")
 NAME_WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+(?:['’][A-Za-zÀ-ɏ]+)*")
 
 
@@ -231,6 +233,8 @@ class NamesPinyinCheck(Check):
                     continue
                 if any(s < i + length and i < e for s, e in skip):
                     continue
+                if zh[i + length:i + length + 1] in INSTITUTION_SUFFIXES:
+                    continue  # 高检网, 王府井: part of a place or body, not a person
                 py = name_pinyin(cand)
                 if py is None:
                     continue
