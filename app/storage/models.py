@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -92,6 +93,11 @@ class Segment(Base):
     text: Mapped[str] = mapped_column(Text)
     original: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # A new version of the document replaced it: kept for its history, never shown or exported
+    # (its position is then -id, so active positions stay 0..n-1).
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # New or changed in a new version of the document; cleared when a reviewer marks it checked.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     __table_args__ = (
         UniqueConstraint("document_id", "side", "level", "position", name="uq_segments_position"),
         CheckConstraint("side in ('zh', 'en')", name="ck_segments_side"),
@@ -208,3 +214,25 @@ class Dismissal(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[User | None] = relationship()
     __table_args__ = (UniqueConstraint("document_id", "key", name="uq_dismissals_document_key"),)
+
+
+class AlignmentChange(Base):
+    """Every change of a document's links: the links before and after, as JSON lists of
+    ``{"zh": [segment ids], "en": [segment ids], "origin", "confidence"}``. Rows are only inserted;
+    an undo is a new row pointing at the change it reverses."""
+
+    __tablename__ = "alignment_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    level: Mapped[str] = mapped_column(String(10), default="paragraph")
+    op: Mapped[str] = mapped_column(String(20))
+    before: Mapped[str] = mapped_column(Text, default="[]")
+    after: Mapped[str] = mapped_column(Text, default="[]")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("alignment_changes.id"))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("alignment_changes.id"))
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (Index("ix_alignment_changes_document", "document_id", "created_at"),)

@@ -50,7 +50,8 @@ def document_segments(session: Session, document_id: int, side: str, level: str 
     return list(
         session.scalars(
             select(Segment)
-            .where(Segment.document_id == document_id, Segment.side == side, Segment.level == level)
+            .where(Segment.document_id == document_id, Segment.side == side, Segment.level == level,
+                   Segment.retired.is_(False))
             .order_by(Segment.position)
         )
     )

@@ -1,0 +1,192 @@
+"""A new English version of a document, matched paragraph by paragraph with difflib.
+
+Unchanged paragraphs keep their segment (so their review history) and their links.
+Changed and new paragraphs become new segments marked ``needs_review`` and are
+re-aligned within their stretch; paragraphs that disappeared are kept as retired
+segments (never deleted, never shown or exported).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import Upload, read_text_upload, require
+from app.services.alignment import LEVEL, Group, _describe, _group, _links_query, _positions, run_aligner
+from app.storage import queries
+from app.storage.models import AlignmentChange, Document, Link, LinkSegment, Segment, User
+
+
+@dataclass
+class VersionResult:
+    """What a new version changed."""
+
+    change: AlignmentChange
+    kept: int
+    new: int
+    retired: int
+    stretches: int
+    methods: set[str] = field(default_factory=set)
+
+    def message(self) -> str:
+        if not self.new and not self.retired:
+            return "The new version has the same paragraphs; nothing changed."
+        return (f"{self.kept} paragraphs unchanged (history kept), {self.new} new or changed (marked for review), "
+                f"{self.retired} retired; {self.stretches} stretches re-aligned"
+                + (f" ({', '.join(sorted(self.methods))})" if self.methods else "") + ".")
+
+
+@dataclass
+class _Region:
+    """Links between two fixed links, and the English (new order indices) between them."""
+
+    links: list[int]
+    en: range
+
+
+def import_new_version(session: Session, document_id: int, en_upload: Upload, user: User | None,
+                       method: str = "embedding", reason: str = "") -> VersionResult:
+    """Replace a document's English by a new version; see the module docstring."""
+    require(user, "import")
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    paragraphs = list(read_text_upload(en_upload).paragraphs)
+    old = queries.document_segments(session, doc.id, "en")
+    links = list(session.scalars(_links_query(doc.id)))
+
+    # Match on the imported text; a paragraph equal to the reviewed text counts as unchanged too.
+    reviewed = {s.text: s.original for s in old if s.text != s.original}
+    a = [s.original for s in old]
+    originals = set(a)
+    b = [p if p in originals else reviewed.get(p, p) for p in paragraphs]
+    order: list[Segment | str] = []  # kept segments and the texts of new ones, in the new order
+    retired: list[Segment] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            order.extend(old[i1:i2])
+        else:
+            retired.extend(old[i1:i2])
+            order.extend(paragraphs[j1:j2])
+    n_new = sum(isinstance(x, str) for x in order)
+    kept = len(order) - n_new
+
+    retired_ids = {s.id for s in retired}
+    new_index = {x.id: k for k, x in enumerate(order) if isinstance(x, Segment)}
+    groups = [_group(x) for x in links]
+    dirty = [any(i in retired_ids for i in g.en) for g in groups]
+    regions = _regions(groups, dirty, new_index, order)
+    todo = [r for r in regions if any(dirty[k] for k in r.links) or any(isinstance(order[k], str) for k in r.en)]
+
+    pos_before = _positions(session, {i for g in groups for i in g.zh + g.en})
+
+    # Renumber: active English 0..n-1, retired ones at -id (positions are unique per side).
+    for s in old:
+        s.position = -s.id
+    session.flush()
+    segs: list[Segment] = []
+    for k, x in enumerate(order):
+        if isinstance(x, str):
+            x = Segment(document_id=doc.id, side="en", level=LEVEL, position=k, text=x, original=x,
+                        needs_review=True)
+            session.add(x)
+        else:
+            x.position = k
+        segs.append(x)
+    for s in retired:
+        s.retired = True
+    session.flush()
+
+    before_groups, after_groups, methods = [], [], set()
+    replaced: dict[int, list[Group]] = {}  # first link index of a region (or -1-k for an empty one) → groups
+    for r in todo:
+        zh = [i for k in r.links for i in groups[k].zh]
+        en = [segs[k] for k in r.en]
+        new_groups: list[Group] = []
+        if zh or en:
+            zh_texts = dict(session.execute(select(Segment.id, Segment.text).where(Segment.id.in_(zh))).all())
+            beads, used = run_aligner([zh_texts[i] for i in zh], [s.text for s in en], method)
+            methods.add(used)
+            new_groups = [Group(tuple(zh[i] for i in bd.src), tuple(en[j].id for j in bd.tgt), "auto",
+                                round(float(bd.score), 4)) for bd in beads]
+        before_groups.extend(groups[k] for k in r.links)
+        after_groups.extend(new_groups)
+        replaced[id(r)] = new_groups
+
+    # The new sequence of links: fixed links stay, each re-aligned region is replaced.
+    final: list[Link | Group] = []
+    todo_ids = {id(r) for r in todo}
+    fixed_after = _fixed_links(regions, len(links))
+    for r, fixed in zip(regions, fixed_after, strict=True):
+        if id(r) in todo_ids:
+            for k in r.links:
+                session.delete(links[k])
+            final.extend(replaced[id(r)])
+        else:
+            final.extend(links[k] for k in r.links)
+        if fixed is not None:
+            final.append(links[fixed])
+    session.flush()
+    for pos, item in enumerate(final):
+        if isinstance(item, Group):
+            lk = Link(document_id=doc.id, level=LEVEL, position=pos, origin=item.origin, confidence=item.confidence)
+            lk.members = [LinkSegment(segment_id=i) for i in item.zh + item.en]
+            session.add(lk)
+        elif item.position != pos:
+            item.position = pos
+    doc.en_filename = Path(en_upload.filename).name[:300]
+    pos_after = _positions(session, {i for g in after_groups for i in g.zh + g.en})
+    result = VersionResult(None, kept, n_new, len(retired), len(todo), methods)
+    change = AlignmentChange(
+        document_id=doc.id, level=LEVEL, op="new-version", before=json.dumps(_describe(before_groups, pos_before)),
+        after=json.dumps(_describe(after_groups, pos_after)),
+        summary=f"new English version {doc.en_filename}: " + result.message(),
+        reason=(reason or "").strip()[:2000], author_id=user.id if user else None,
+    )
+    session.add(change)
+    session.flush()
+    result.change = change
+    return result
+
+
+def _regions(groups: list[Group], dirty: list[bool], new_index: dict[int, int], order: list) -> list[_Region]:
+    """Split the links at fixed links (clean, with English); absorb the fixed neighbours of a region
+    that gains English but has no Chinese to pair it with."""
+    fixed = [not dirty[k] and bool(g.en) for k, g in enumerate(groups)]
+    while True:
+        regions = _split(groups, fixed, new_index, len(order))
+        changed = False
+        for r, right in zip(regions, _fixed_links(regions, len(groups)), strict=True):
+            gains = any(isinstance(order[k], str) for k in r.en)
+            has_zh = any(groups[k].zh for k in r.links)
+            if gains and not has_zh:
+                left = r.links[0] - 1 if r.links else (right - 1 if right is not None else len(groups) - 1)
+                for k in (left, right):
+                    if k is not None and 0 <= k < len(groups) and fixed[k]:
+                        fixed[k] = False
+                        changed = True
+        if not changed:
+            return regions
+
+
+def _split(groups, fixed, new_index, n_order) -> list[_Region]:
+    regions, prev_link, prev_en = [], -1, -1
+    for k in [k for k in range(len(groups)) if fixed[k]] + [len(groups)]:
+        first_en = min(new_index[i] for i in groups[k].en) if k < len(groups) else n_order
+        regions.append(_Region(list(range(prev_link + 1, k)), range(prev_en + 1, first_en)))
+        if k < len(groups):
+            prev_link, prev_en = k, max(new_index[i] for i in groups[k].en)
+    return regions
+
+
+def _fixed_links(regions: list[_Region], n_links: int) -> list[int | None]:
+    """The fixed link after each region (None after the last)."""
+    out, nxt = [], 0
+    for r in regions:
+        start = r.links[-1] + 1 if r.links else nxt
+        out.append(start if start < n_links else None)
+        nxt = start + 1
+    return out
