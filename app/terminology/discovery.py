@@ -287,7 +287,10 @@ def discover_terms(
             if inside < 2 and not (n_links == 1 and _overlap(g, gtok)):
                 continue
             dice = 2 * inside / (n_links + len(eng.where[g]))
-            score = dice + 0.5 * _overlap(g, gtok) + 0.03 * min(len(g), 4)
+            overlap = _overlap(g, gtok)
+            if len(_content(g)) == 1 and not overlap and dice < 0.8:
+                continue  # a lone everyday word needs the dictionary's support or a near-perfect fit
+            score = dice + 0.5 * overlap + 0.03 * min(len(g), 4)
             if score >= 0.5:
                 scored.append((score, term, g))
 
@@ -349,7 +352,7 @@ def discover_terms(
                 if need[term][j] <= 0:
                     continue
                 rivals = {t: assoc[t] for t in info if t != term and need[t][j] > 0}
-                best = _secondary(eng, j, anchors[term], assoc[term], term, consumed[j], rivals)
+                best = _secondary(eng, j, anchors[term], assoc[term], term, consumed[j], rivals, taken)
                 if best is None:
                     continue
                 consumed[j].append(best)
@@ -420,7 +423,7 @@ def _capital(eng: _English, j: int, k: int) -> bool:
     return eng.paras[j][start].isupper()
 
 
-def _secondary(eng: _English, j: int, anchor: set, assoc: dict, term: str, used, rivals: dict):
+def _secondary(eng: _English, j: int, anchor: set, assoc: dict, term: str, used, rivals: dict, taken: dict):
     """Another phrase of paragraph j that renders the term: sharing its words or its gloss, or a
     proper name strongly associated with it ('NPC and CPPCC'), unless a rival term of the same
     paragraph that still lacks a rendering is more strongly associated with it."""
@@ -433,8 +436,11 @@ def _secondary(eng: _English, j: int, anchor: set, assoc: dict, term: str, used,
         share = sum(1 for t in content if t in anchor) / len(content) if content else 0
         mine = assoc.get(g, 0.0)
         strong = mine >= 0.55 and g not in eng.lower_seen and len(content) >= 2
-        if share < 0.5 and not strong:
+        if share < 0.6 and not strong:
             continue
+        if share < 0.6 and any(o != term and (h == g or _contains(g, h) or _contains(h, g))
+                               for h, o in taken.items()):
+            continue  # another term's own rendering
         if len(content) == 1 and len(eng.where.get(g, ())) > max(2, len(eng.paras) // 5):
             continue  # an everyday word of this document
         if any(a.get(g, 0.0) > max(mine, 0.5 * share) for a in rivals.values()):
