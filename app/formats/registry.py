@@ -6,9 +6,11 @@ from pathlib import PurePath
 
 from app.errors import InputError
 from app.formats.base import Format
+from app.formats.glossary_csv import GlossaryCsv
+from app.formats.tbx import Tbx3, Tbx2008
 from app.formats.text import PlainText
 
-FORMATS: dict[str, type[Format]] = {cls.name: cls for cls in (PlainText,)}
+FORMATS: dict[str, type[Format]] = {cls.name: cls for cls in (PlainText, GlossaryCsv, Tbx2008, Tbx3)}
 
 
 def by_name(name: str) -> Format:
@@ -18,10 +20,12 @@ def by_name(name: str) -> Format:
         raise InputError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}") from None
 
 
-def for_filename(filename: str) -> Format:
+def for_filename(filename: str, kind: str = "document") -> Format:
+    """The first registered format of ``kind`` that claims the file's extension."""
     ext = PurePath(filename).suffix.lower()
-    for cls in FORMATS.values():
+    candidates = [cls for cls in FORMATS.values() if cls.kind == kind]
+    for cls in candidates:
         if ext in cls.extensions:
             return cls()
-    raise InputError(f"{filename}: unsupported file type {ext or '(none)'}; known: "
-                     + ", ".join(e for c in FORMATS.values() for e in c.extensions))
+    known = sorted({e for c in candidates for e in c.extensions})
+    raise InputError(f"{filename}: unsupported file type {ext or '(none)'}; known: {', '.join(known)}")

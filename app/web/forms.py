@@ -60,4 +60,4 @@ class TermForm(FlaskForm):
 
 
 class GlossaryImportForm(FlaskForm):
-    file = FileField("Glossary file (.csv)", validators=[FileRequired("Choose a file.")])
+    file = FileField("Glossary file (.csv or .tbx)", validators=[FileRequired("Choose a file.")])

@@ -6,12 +6,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from app.errors import InputError
+from app.formats.registry import by_name, for_filename
 from app.services import can
 from app.services import glossary as terms
 from app.storage import queries
 from app.storage.models import Project, Term
-from app.terminology.glossary import dump_glossary_csv, load_glossary_csv
-from app.textio import decode_bytes
 from app.web import get_session
 from app.web.forms import GlossaryImportForm, TermForm
 from app.web.helpers import requires
@@ -101,14 +100,23 @@ def history(term_id: int):
                            project=session.get(Project, term.glossary.project_id))
 
 
-@bp.route("/projects/<int:project_id>/glossary/export.csv")
-def export_csv(project_id: int):
+EXPORTS = {"csv": ("glossary-csv", "csv"), "tbx": ("tbx", "tbx"), "tbx3": ("tbx3", "tbx")}
+
+
+@bp.route("/projects/<int:project_id>/glossary/export.<fmt>")
+def export(project_id: int, fmt: str):
+    """The whole glossary (every status) as CSV, TBX 2008 (tbx) or TBX v3 (tbx3)."""
+    if fmt not in EXPORTS:
+        raise InputError(f"unknown glossary export {fmt!r}; known: {', '.join(EXPORTS)}")
     session = get_session()
     project = queries.get_or_404(session, Project, project_id, "project")
     glossary = terms.project_glossary(session, project)
     entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
-    return Response(dump_glossary_csv(entries).encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="glossary-project-{project.id}.csv"'})
+    name, ext = EXPORTS[fmt]
+    fmt_obj = by_name(name)
+    suffix = "-tbx3" if fmt == "tbx3" else ""
+    return Response(fmt_obj.write(entries), mimetype=fmt_obj.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="glossary-project-{project.id}{suffix}.{ext}"'})
 
 
 @bp.route("/projects/<int:project_id>/glossary/import", methods=["POST"])
@@ -118,10 +126,10 @@ def import_file(project_id: int):
     project = queries.get_or_404(session, Project, project_id, "project")
     form = GlossaryImportForm()
     if not form.validate_on_submit():
-        raise InputError("choose a glossary file (.csv)")
+        raise InputError("choose a glossary file (.csv or .tbx)")
     upload = form.file.data
     name = upload.filename or "glossary.csv"
-    entries = load_glossary_csv(decode_bytes(upload.read(), name))
+    entries = for_filename(name, "glossary").read(upload.read(), name)
     added = terms.import_entries(session, project, entries, current_user, name)
     session.commit()
     flash(f"Imported {added} new entries from {name} ({len(entries) - added} already present).", "info")

@@ -113,6 +113,10 @@ def test_glossary_search_export_import(client, auth, demo_doc):
     auth.login("rita")
     page = client.get("/projects/1/glossary?q=Fengqiao").get_data(as_text=True)
     assert "Fengqiao Experience" in page and "Two Upholds" not in page
+    tbx = client.get("/projects/1/glossary/export.tbx3")
+    assert tbx.status_code == 200 and b"conceptEntry" in tbx.data and "-tbx3.tbx" in tbx.headers["Content-Disposition"]
+    assert b"<martif" in client.get("/projects/1/glossary/export.tbx").data
+    assert client.get("/projects/1/glossary/export.xls").status_code == 400
     csv_text = client.get("/projects/1/glossary/export.csv").get_data(as_text=True)
     assert csv_text.startswith("zh,en,variants,forbidden") and "枫桥经验" in csv_text
     new_csv = "zh,en\n检察机关,procuratorial organs\n枫桥经验,Fengqiao Experience\n"
@@ -123,6 +127,17 @@ def test_glossary_search_export_import(client, auth, demo_doc):
     bad = client.post("/projects/1/glossary/import", content_type="multipart/form-data",
                       data={"csrf_token": token, "file": (io.BytesIO(b"en\nonly english\n"), "bad.csv")})
     assert bad.status_code == 400
+    hostile = b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><martif>&x;</martif>'
+    bad = client.post("/projects/1/glossary/import", content_type="multipart/form-data",
+                      data={"csrf_token": token, "file": (io.BytesIO(hostile), "evil.tbx")})
+    assert bad.status_code == 400 and "entity declarations are not allowed" in bad.get_data(as_text=True)
+    tbx_entry = (b'<tbx xmlns="urn:iso:std:iso:30042:ed-2"><text><body><conceptEntry id="a">'
+                 b'<langSec xml:lang="zh"><termSec><term>\xe6\xb3\x95\xe9\x99\xa2</term></termSec></langSec>'
+                 b'<langSec xml:lang="en"><termSec><term>court</term></termSec></langSec>'
+                 b'</conceptEntry></body></text></tbx>')
+    ok = client.post("/projects/1/glossary/import", content_type="multipart/form-data", follow_redirects=True,
+                     data={"csrf_token": token, "file": (io.BytesIO(tbx_entry), "court.tbx")})
+    assert "Imported 1 new entries from court.tbx" in ok.get_data(as_text=True)
 
 
 def test_bad_term_input_is_refused(client, auth, demo_doc):
