@@ -40,8 +40,8 @@ class DocumentFindings:
 
 
 
-def document_findings(session: Session, document_id: int, checks: list[str] | None = None) -> DocumentFindings:
-    """Run the checks over the document's current text with its project's approved glossary."""
+def _document_text(session: Session, document_id: int):
+    """Current paragraphs of both sides and the links as index tuples over them."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     zh = queries.document_segments(session, doc.id, "zh")
     en = queries.document_segments(session, doc.id, "en")
@@ -53,6 +53,22 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
         src = tuple(sorted(zh_index[m.segment_id] for m in link.members if m.segment_id in zh_index))
         tgt = tuple(sorted(en_index[m.segment_id] for m in link.members if m.segment_id in en_index))
         shape.append((src, tgt))
+    return doc, zh, en, links, shape
+
+
+def glossary_candidates(session: Session, document_id: int, limit: int = 100):
+    """Glossary candidates discovered in the document, drifting ones first (terms already in the glossary
+    are reported too, flagged as such)."""
+    from app.terminology.discovery import discover_terms
+
+    doc, zh, en, _links, shape = _document_text(session, document_id)
+    entries = term_entries(queries.project_glossary(session, doc.project_id), include_proposed=True)
+    return discover_terms([s.text for s in zh], [s.text for s in en], shape, entries, limit=limit)
+
+
+def document_findings(session: Session, document_id: int, checks: list[str] | None = None) -> DocumentFindings:
+    """Run the checks over the document's current text with its project's approved glossary."""
+    doc, zh, en, links, shape = _document_text(session, document_id)
     entries = term_entries(queries.project_glossary(session, doc.project_id))
     compiled = compile_glossary(entries)
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))

@@ -164,3 +164,17 @@ def drift(doc_id: int):
     glossary = queries.project_glossary(session, doc.project_id)
     return render_template("review/drift.html", doc=doc, report=report, row_of_en=row_of_en,
                            has_glossary=glossary is not None and bool(glossary.terms))
+
+
+@bp.route("/documents/<int:doc_id>/candidates")
+def candidates(doc_id: int):
+    """Glossary candidates found in the document: repeated terms and their renderings, drifting first."""
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    found = findings.glossary_candidates(session, doc.id)
+    row_of_en = {}
+    for link in queries.document_links(session, doc.id):
+        for m in link.members:
+            if m.segment.side == "en":
+                row_of_en[m.segment.position] = link.position + 1
+    return render_template("review/candidates.html", doc=doc, candidates=found, row_of_en=row_of_en)

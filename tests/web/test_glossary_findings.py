@@ -145,3 +145,9 @@ def test_bad_term_input_is_refused(client, auth, demo_doc):
     response = _term_form(client, "/projects/1/glossary/new", zh="词", en="word", case_rule="loud")
     assert response.status_code == 400
     assert client.get("/projects/99/glossary").status_code == 404
+
+
+def test_candidates_page_lists_drifting_terms(client, auth, demo_doc):
+    auth.login("tom")
+    page = client.get(f"/documents/{demo_doc}/candidates").get_data(as_text=True)
+    assert "全国两会" in page and "⚠ drifting" in page and "Propose" in page
