@@ -126,6 +126,7 @@ class _English:
         self.tokens: list[list[str]] = []
         self.spans: list[list[tuple[int, int]]] = []
         self.breaks: list[set[int]] = []  # token k follows punctuation: no n-gram spans it
+        self._span_cache: dict[int, list[tuple[int, int]]] = {}
         self.where: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self.lower_seen: set[tuple[str, ...]] = set()  # n-grams written somewhere with a lowercase word
         for j, text in enumerate(en_paras):
@@ -160,6 +161,12 @@ class _English:
                 if toks[end - 1] in EN_STOP:
                     continue
                 yield i, end
+
+    def spans_of(self, j: int) -> list[tuple[int, int]]:
+        cached = self._span_cache.get(j)
+        if cached is None:
+            cached = self._span_cache[j] = list(self._ngram_spans(j))
+        return cached
 
     def ngrams(self, j: int):
         toks = self.tokens[j]
@@ -428,8 +435,11 @@ def _secondary(eng: _English, j: int, anchor: set, assoc: dict, term: str, used,
     proper name strongly associated with it ('NPC and CPPCC'), unless a rival term of the same
     paragraph that still lacks a rendering is more strongly associated with it."""
     best, best_score = None, 0.0
-    for start, end in eng._ngram_spans(j):
-        if any(s < end and start < e for s, e in used):
+    mask = bytearray(len(eng.tokens[j]))
+    for s, e in used:
+        mask[s:e] = b"\x01" * (e - s)
+    for start, end in eng.spans_of(j):
+        if 1 in mask[start:end]:
             continue
         g = tuple(eng.tokens[j][start:end])
         content = _content(g)
