@@ -178,19 +178,19 @@ def _admin_password_hint(admin, new_password, password_file: Path) -> str:
 @click.argument("zh_file", type=click.Path(dir_okay=False))
 @click.argument("en_file", type=click.Path(dir_okay=False))
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
-              help="Glossary CSV (glossary/README.md); repeat for several.")
+              help="Glossary CSV (glossary/README.md) or TBX; repeat for several.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["critical", "major", "minor", "info"]), default=None,
               help="Exit 1 when a finding is at least this severe.")
 def check_cmd(zh_file, en_file, glossaries, fmt, fail_on):
     """Align ZH_FILE and EN_FILE by paragraph and run every QA check; no database needed."""
     from app.checks.runner import check_texts, findings_to_csv, findings_to_json, findings_to_text, reaches
-    from app.terminology.glossary import load_glossary_csv
+    from app.formats.registry import for_filename
     from app.textio import decode_bytes
 
     entries = []
     for path in glossaries:
-        entries.extend(load_glossary_csv(decode_bytes(_read(path), path), name=path))
+        entries.extend(for_filename(path, "glossary").read(_read(path), path))
     zh_text = decode_bytes(_read(zh_file), zh_file)
     en_text = decode_bytes(_read(en_file), en_file)
     findings = check_texts(zh_text, en_text, entries)
@@ -199,6 +199,55 @@ def check_cmd(zh_file, en_file, glossaries, fmt, fail_on):
     click.echo(out, nl=not out.endswith("\n"))
     if fail_on and reaches(findings, fail_on):
         click.get_current_context().exit(1)
+
+
+@cli.group("glossary", cls=AppGroup)
+def glossary_group():
+    """Import and export a project's glossary (CSV, TBX 2008, TBX v3)."""
+
+
+@glossary_group.command("import")
+@click.argument("project")
+@click.argument("file", type=click.Path(dir_okay=False))
+def glossary_import(project, file):
+    """Add the entries of FILE (.csv or .tbx) to PROJECT's glossary; entries already there are skipped."""
+    from app import services
+    from app.formats.registry import for_filename
+    from app.services import glossary as terms
+    from app.storage import queries
+
+    entries = for_filename(file, "glossary").read(_read(file), file)
+    with Store() as session:
+        proj = queries.project_by_name(session, project)
+        if proj is None:
+            raise InputError(f"project {project!r} does not exist")
+        admin, _ = services.ensure_admin(session)
+        added = terms.import_entries(session, proj, entries, admin, Path(file).name)
+    click.echo(f"Imported {added} new entries into {project} ({len(entries) - added} already present).")
+
+
+@glossary_group.command("export")
+@click.argument("project")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tbx", "tbx3"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
+def glossary_export(project, fmt, output):
+    """Write PROJECT's glossary (every entry, with its status)."""
+    from app.formats.registry import by_name
+    from app.services import glossary as terms
+    from app.storage import queries
+
+    with Store() as session:
+        proj = queries.project_by_name(session, project)
+        if proj is None:
+            raise InputError(f"project {project!r} does not exist")
+        glossary = terms.project_glossary(session, proj)
+        entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
+    data = by_name({"csv": "glossary-csv"}.get(fmt, fmt)).write(entries)
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"Wrote {output} ({len(entries)} entries).", err=True)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 def main(argv=None):

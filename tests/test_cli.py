@@ -72,3 +72,32 @@ def test_demo_prints_the_login_and_reuses_the_project(monkeypatch, tmp_path):
     monkeypatch.setenv("DUIZHAO_ADMIN_PASSWORD", "chosen-password-1")
     third = CliRunner().invoke(cli, ["demo"])
     assert "Login: admin / chosen-password-1" in third.output
+
+
+def test_glossary_import_and_export(runner, tmp_path):
+    glossary = ROOT / "glossary/spp-2024.csv"
+    assert runner.invoke(["import", ZH, EN, "--project", "G"]).exit_code == 0
+    result = runner.invoke(["glossary", "import", "G", str(glossary)])
+    assert result.exit_code == 0 and "Imported 42 new entries into G (0 already present)" in result.output
+    out = tmp_path / "g.tbx"
+    assert runner.invoke(["glossary", "export", "G", "--format", "tbx3", "-o", str(out)]).exit_code == 0
+    again = runner.invoke(["glossary", "import", "G", str(out)])
+    assert "Imported 0 new entries into G (42 already present)" in again.output
+    assert runner.invoke(["glossary", "import", "Nope", str(glossary)]).exit_code == 2
+    bad = tmp_path / "bad.tbx"
+    bad.write_bytes(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><martif>&e;</martif>')
+    result = runner.invoke(["glossary", "import", "G", str(bad)])
+    assert result.exit_code == 2 and "entity declarations are not allowed" in result.stderr
+
+
+def test_check_reads_tbx_glossaries(tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+    from app.formats.registry import by_name
+    from app.terminology.glossary import load_glossary_csv
+
+    tbx = tmp_path / "g.tbx"
+    tbx.write_bytes(by_name("tbx").write(load_glossary_csv(ROOT / "glossary/spp-2024.csv")))
+    result = CliRunner().invoke(cli, ["check", ZH, EN, "--glossary", str(tbx), "--format", "json"])
+    assert result.exit_code == 0 and "Maple Bridge experience" in result.output
