@@ -60,8 +60,34 @@ def _syllables(chars: str) -> tuple[str, ...]:
     return tuple(s.replace("v", "ü") for s in lazy_pinyin(chars))
 
 
+@lru_cache(maxsize=1)
+def _traditional_surnames() -> frozenset[str]:
+    import opencc
+
+    conv = opencc.OpenCC("s2t")
+    return frozenset(conv.convert(x) for x in SURNAMES | set(COMPOUND_SURNAMES)) - SURNAMES
+
+
+@lru_cache(maxsize=100_000)
+def _simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def split_name(name: str) -> tuple[str, str] | None:
     """Family and given part of a Chinese name, or None if it does not start with a surname."""
+    if name[0] not in SURNAMES and name[:2] not in COMPOUND_SURNAMES and (
+            name[0] in _traditional_surnames() or name[:2] in _traditional_surnames()):
+        simple = _simplified(name)
+        if len(simple) == len(name):
+            parts = split_name(simple)
+            return (name[:len(parts[0])], name[len(parts[0]):]) if parts else None
     if name[:2] in COMPOUND_SURNAMES and len(name) >= 3:
         return name[:2], name[2:]
     if name[0] in SURNAMES and 2 <= len(name) <= 3:
@@ -76,6 +102,7 @@ def name_pinyin(name: str) -> tuple[str, str] | None:
     if parts is None:
         return None
     family, given = parts
+    family = _simplified(family) if family not in SURNAMES and family not in COMPOUND_SURNAMES else family
     fam = COMPOUND_SURNAMES.get(family) or SURNAME_READINGS.get(family)
     if fam is None:
         fam = "".join(_syllables(family)).capitalize()
@@ -215,14 +242,16 @@ class NamesPinyinCheck(Check):
         out = []
         i = 0
         while i < len(zh):
-            if zh[i] not in SURNAMES and zh[i:i + 2] not in COMPOUND_SURNAMES:
+            if zh[i] not in SURNAMES and zh[i:i + 2] not in COMPOUND_SURNAMES and (
+                    zh[i] not in _traditional_surnames() and zh[i:i + 2] not in _traditional_surnames()):
                 i += 1
                 continue
             if any(s <= i < e for s, e in skip):
                 i += 1
                 continue
             hit = None
-            fam_chars = zh[i:i + 2] if zh[i:i + 2] in COMPOUND_SURNAMES else zh[i]
+            two = _simplified(zh[i:i + 2])
+            fam_chars = two if two in COMPOUND_SURNAMES else _simplified(zh[i])
             if (_fold(_family_reading(fam_chars)) not in starts
                     and _fold("".join(_syllables(fam_chars))) not in starts):
                 i += 1
@@ -240,7 +269,7 @@ class NamesPinyinCheck(Check):
                     continue
                 family_chars = split_name(cand)[0]
                 given_syl = _syllables(cand[len(family_chars):])
-                for fam_form in (py[0], "".join(_syllables(family_chars)).capitalize()):
+                for fam_form in (py[0], "".join(_syllables(_simplified(family_chars))).capitalize()):
                     fam, giv = _fold(fam_form), _fold(py[1])
                     if (fam + giv in folded or (fam in folded and giv in folded)) and find_name_forms(
                             pair.en, fam_form, py[1], given_syl):

@@ -92,6 +92,8 @@ class TestNamesPinyin(CheckTestCase):
         ("童建明、葛晓燕等", "Tong Jianming, Ge Xiaoyan and others"),
         ("检察长应勇主持会议", "Procurator-General Ying Yong presided"),
         ("单霁翔表示", "Shan Jixiang said"),
+        ("張雪樵說", "Zhang Xueqiao said"),
+        ("高检网", "Gaojian Network"),  # a body, not a person
         ("会议强调", "The meeting stressed"),
     ]
     bad = [
@@ -102,6 +104,8 @@ class TestNamesPinyin(CheckTestCase):
         ("葛晓燕等", "Xiaoyan Ge and others", "Xiaoyan Ge"),  # detected without the glossary
         ("单霁翔表示", "Dan Jixiang said", "Dan Jixiang"),  # 单 as a surname is Shan
         ("曾庆红说", "Ceng Qinghong said", "Ceng Qinghong"),  # detected, 曾 as a surname is Zeng
+        ("張雪樵說", "Xueqiao Zhang said", "Xueqiao Zhang"),  # traditional characters
+        ("單霽翔表示", "Dan Jixiang said", "Dan Jixiang"),
     ]
 
 
