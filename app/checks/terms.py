@@ -53,8 +53,10 @@ def term_report(pair: PairContext) -> dict[int, EntryReport]:
     return report
 
 
-def _zh_label(glossary, entry: int) -> str:
-    return glossary.entries[entry].zh[0]
+def _entry_info(e) -> dict:
+    """What the review page shows on hover: the glossary entry behind a finding."""
+    return {"term": e.zh[0], "approved": e.en, "variants": list(e.variants), "note": e.note,
+            "authority": e.authority}
 
 
 def _is_term(glossary, entry: int) -> bool:
@@ -82,7 +84,7 @@ class TermMissingCheck(Check):
                 continue  # TermFormCheck reports renderings with extra words
             times = f" ({len(rep.zh)} times)" if len(rep.zh) > 1 else ""
             yield self.issue(f"{first.text}{times} should be rendered '{e.en}'; no accepted rendering found",
-                             zh_span=(first.start, first.end), suggestion=e.en, note=e.note)
+                             zh_span=(first.start, first.end), suggestion=e.en, **_entry_info(e))
 
 
 class TermForbiddenCheck(Check):
@@ -107,11 +109,11 @@ class TermForbiddenCheck(Check):
             if zh:
                 msg = f"'{m.text}' is a forbidden rendering of {zh[0].text}; use '{e.en}'"
                 yield self.issue(msg, zh_span=(zh[0].start, zh[0].end), en_span=span, suggestion=e.en,
-                                 note=e.note)
+                                 **_entry_info(e))
             else:
                 msg = (f"'{m.text}' is a forbidden rendering of {e.zh[0]} (not in the linked Chinese); "
                        f"use '{e.en}'")
-                yield self.issue(msg, en_span=span, suggestion=e.en, severity=Severity.MINOR, note=e.note)
+                yield self.issue(msg, en_span=span, suggestion=e.en, severity=Severity.MINOR, **_entry_info(e))
 
 
 class TermFormCheck(Check):
@@ -135,7 +137,8 @@ class TermFormCheck(Check):
                 z = rep.zh[0]
                 yield self.issue(f"'{m.text}' should be written '{_core(m.rendering)}' ({m.problem})",
                                  zh_span=(z.start, z.end), en_span=m.span,
-                                 suggestion=_core(m.rendering), rule=g.entries[entry].case)
+                                 suggestion=_core(m.rendering), rule=g.entries[entry].case,
+                                 **_entry_info(g.entries[entry]))
             e = g.entries[entry]
             if rep.misformed or rep.forbidden:
                 continue
@@ -145,7 +148,7 @@ class TermFormCheck(Check):
                 z = rep.zh[0]
                 yield self.issue(f"'{pair.en[start:end]}' has extra words; the glossary has '{_core(rendering)}'",
                                  zh_span=(z.start, z.end), en_span=(start, end), suggestion=_core(rendering),
-                                 rule="words")
+                                 rule="words", **_entry_info(e))
 
 
 def _overlap(a: str, b: str) -> int:
