@@ -115,12 +115,19 @@ class Link(Base):
     origin: Mapped[str] = mapped_column(String(10), default="auto")
     confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Review status (untranslated / translated / reviewed / approved / rejected), who set it and when.
+    status: Mapped[str] = mapped_column(String(20), default="translated", server_default="translated")
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_links_status_by"))
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_by: Mapped[User | None] = relationship(foreign_keys=[status_by_id])
     members: Mapped[list[LinkSegment]] = relationship(
         back_populates="link", cascade="all, delete-orphan", order_by="LinkSegment.segment_id"
     )
     __table_args__ = (
         Index("ix_links_document_position", "document_id", "level", "position"),
         CheckConstraint("origin in ('auto', 'manual')", name="ck_links_origin"),
+        CheckConstraint("status in ('untranslated', 'translated', 'reviewed', 'approved', 'rejected')",
+                        name="ck_links_status"),
     )
 
 
@@ -148,6 +155,7 @@ class Revision(Base):
     category: Mapped[str | None] = mapped_column(String(60))
     severity: Mapped[str | None] = mapped_column(String(20))
     origin: Mapped[str] = mapped_column(String(20), default="edit")
+    seconds: Mapped[float | None] = mapped_column(Float)  # editing time the reviewer spent before saving
     author: Mapped[User | None] = relationship()
     __table_args__ = (
         UniqueConstraint("segment_id", "version", name="uq_revisions_segment_version"),
@@ -236,3 +244,39 @@ class AlignmentChange(Base):
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("alignment_changes.id"))
     author: Mapped[User | None] = relationship()
     __table_args__ = (Index("ix_alignment_changes_document", "document_id", "created_at"),)
+
+
+LINK_STATUSES = ("untranslated", "translated", "reviewed", "approved", "rejected")
+
+
+class StatusChange(Base):
+    """Every change of a link's review status."""
+
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("links.id", ondelete="CASCADE"))
+    before: Mapped[str] = mapped_column(String(20))
+    after: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (Index("ix_status_changes_link", "link_id", "created_at"),)
+
+
+class Comment(Base):
+    """A comment on a link (or on the document when link_id is empty); resolvable and reopenable."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("links.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(default=False, server_default=false())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    __table_args__ = (Index("ix_comments_document", "document_id", "link_id"),)
