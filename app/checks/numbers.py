@@ -20,7 +20,7 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "012345
 ZH_COUNTERS = "年月日号届次周岁倍%％个名件人项条家位起亿万元"
 ARABIC_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万亿|万|亿)?\s*([%％])?(?:周年|[年月日号届次岁倍])?")
 PERCENT_RE = re.compile(r"百分之([" + ZH_NUM_CHARS + r"\d.]+)")
-ZH_NUM_RE = re.compile(r"(第)?([" + ZH_NUM_CHARS + r"]+)(周年|[" + ZH_COUNTERS + r"])")
+ZH_NUM_RE = re.compile(r"(第)?([" + ZH_NUM_CHARS + r"]+)(周年|[" + ZH_COUNTERS + r"])?")
 
 
 def zh_numeral_value(text: str) -> float | None:
@@ -32,6 +32,8 @@ def zh_numeral_value(text: str) -> float | None:
     total, section, digit = 0, 0, None
     for ch in text:
         if ch in ZH_DIGITS:
+            if digit is not None:
+                return None  # 十四五: two digits without a unit is not one number
             digit = ZH_DIGITS[ch]
         elif ch in ZH_UNITS:
             section += (1 if digit is None else digit) * ZH_UNITS[ch]
@@ -77,6 +79,8 @@ def zh_numbers(text: str) -> list[tuple[int, int, float, str]]:
         numeral = m.group(2)
         if numeral[0] in ZH_BIG:
             continue
+        if not m.group(3) and not m.group(1) and not (len(numeral) >= 2 and any(c in "十百千万亿" for c in numeral)):
+            continue  # a bare numeral (一, 两) is a word, not a quantity
         v = zh_numeral_value(numeral)
         if v is None or v < 2 and not m.group(1):
             continue  # 一 is mostly 'a'
@@ -126,11 +130,17 @@ def en_numbers(text: str) -> set[float]:
     prev = None
     for w in words:
         low = w.lower()
+        scale = {"hundred": 100, "thousand": 1000, **SCALES}.get(low)
+        if scale and prev is not None:
+            prev = prev * scale  # three thousand, 1.4 billion is handled with the digits
+            values.add(prev)
+            continue
         if low in EN_WORDS:
             v = EN_WORDS[low]
             values.add(v)
             if prev is not None and prev >= 20 and prev % 10 == 0 and v < 10:
-                values.add(prev + v)
+                v = prev + v
+                values.add(v)
             prev = v
             continue
         prev = None

@@ -137,6 +137,9 @@ class TestNumbers(CheckTestCase):
         ("3万件", "30,000 cases"),
         ("过去一年", "the past year"),
         ("落实检察改革五年规划", "implement the five-year plan"),
+        ("全国十四亿人民", "1.4 billion people"),
+        ("实现“十四五”规划目标", "achieve the goals of the 14th Five-Year Plan"),
+        ("三千", "three thousand"),
     ]
     bad = [
         ("2024年3月12日", "March 13, 2024", "12日"),
@@ -144,6 +147,7 @@ class TestNumbers(CheckTestCase):
         ("十四届全国人大", "the 13th National People's Congress", "十四届"),
         ("增长5.2%", "grew by 2.5 percent", "5.2%"),
         ("三万件", "3,000 cases", "三万件"),
+        ("全国十四亿", "140 million", "十四亿"),
     ]
 
 
