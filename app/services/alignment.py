@@ -116,8 +116,12 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     start = old[0].position
     pos = _positions(session, {i for g in before + groups for i in g.zh + g.en})
     _check_same_segments(before, groups, pos)
+    # A link whose members do not change keeps its row (its id and anything else stored on it).
+    reuse = {(b.zh, b.en): link for b, link in zip(before, old, strict=True)}
+    kept = {id(reuse[(g.zh, g.en)]) for g in groups if (g.zh, g.en) in reuse}
     for link in old:
-        session.delete(link)
+        if id(link) not in kept:
+            session.delete(link)
     session.flush()
     delta = len(groups) - len(old)
     if delta:
@@ -128,10 +132,12 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
             .execution_options(synchronize_session="fetch")
         )
     for k, g in enumerate(groups):
-        link = Link(document_id=document_id, level=LEVEL, position=start + k, origin=g.origin,
-                    confidence=g.confidence)
-        link.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
-        session.add(link)
+        link = reuse.pop((g.zh, g.en), None)
+        if link is None:
+            link = Link(document_id=document_id, level=LEVEL, position=start + k)
+            link.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
+            session.add(link)
+        link.position, link.origin, link.confidence = start + k, g.origin, g.confidence
     change = AlignmentChange(
         document_id=document_id, level=LEVEL, op=op, before=json.dumps(_describe(before, pos)),
         after=json.dumps(_describe(groups, pos)), summary=summary[:2000], reason=(reason or "").strip()[:2000],
@@ -392,6 +398,19 @@ def _current_links(session: Session, document_id: int, groups: list[Group]) -> l
     return window
 
 
+def first_link_number(session: Session, change: AlignmentChange) -> int | None:
+    """The 1-based number of the first link a change produced (None when it produced none)."""
+    after = json.loads(change.after or "[]")
+    ids = (after[0]["zh"] + after[0]["en"]) if after else []
+    if not ids:
+        return None
+    pos = session.scalar(
+        select(Link.position).join(LinkSegment, LinkSegment.link_id == Link.id)
+        .where(Link.document_id == change.document_id, Link.level == LEVEL, LinkSegment.segment_id == ids[0])
+    )
+    return None if pos is None else pos + 1
+
+
 def mark_checked(session: Session, document_id: int, link_id, user: User | None) -> int:
     """Clear the needs-review mark of a link's segments; returns how many were marked."""
     require(user, "edit")
@@ -472,6 +491,17 @@ def history(session: Session, document_id: int, limit: int = 100) -> list[Alignm
         .order_by(AlignmentChange.id.desc())
         .limit(limit)
     ))
+
+
+def history_entries(session: Session, document_id: int, limit: int = 100) -> list[dict]:
+    """The history with each change's links before and after as `[zh]:[en]` paragraph numbers (1-based)."""
+
+    def fmt(text: str) -> list[str]:
+        return ["[" + ",".join(map(str, d.get("zh_no", []))) + "]:[" + ",".join(map(str, d.get("en_no", []))) + "]"
+                for d in json.loads(text or "[]")]
+
+    return [{"change": c, "before": fmt(c.before), "after": fmt(c.after)} for c in history(session, document_id,
+                                                                                          limit)]
 
 
 def check_links(session: Session, document_id: int) -> list[str]:

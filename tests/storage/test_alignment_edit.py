@@ -221,11 +221,12 @@ def test_realign_keeps_manual_links(session, demo_doc):
     al.shift(session, demo_doc, link_id(session, demo_doc, 5), "en", "up", tom)
     manual = shape(session, demo_doc)[3]
     assert manual == ((3,), (3, 4))
+    manual_id = link_id(session, demo_doc, 4)
     change = al.realign(session, demo_doc, link_id(session, demo_doc, 1), tom, method="length")
     links = shape(session, demo_doc)
     assert manual in links
     kept = queries.document_links(session, demo_doc)[links.index(manual)]
-    assert kept.origin == "manual"
+    assert kept.origin == "manual" and kept.id == manual_id  # the anchor keeps its row
     # the shift made both links it touched manual; everything else is the aligner's again
     assert [lk.origin for lk in queries.document_links(session, demo_doc)].count("manual") == 2
     assert "manual links kept" in change.summary and "length" in change.summary
