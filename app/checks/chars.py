@@ -13,6 +13,7 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002f
 FULLWIDTH_RE = re.compile(r"[。【】、《》「」『』〈〉\u3000\uff01-\uff5e]+")
 PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+BRACKET_RE = re.compile(r"[()\[\]{}“”‘’]")
 
 
 class UntranslatedCheck(Check):
@@ -45,7 +46,8 @@ class PunctuationCheck(Check):
 
     def _balance(self, text: str, offset: int) -> Iterable[Issue]:
         stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(text):
+        for m in BRACKET_RE.finditer(text):
+            i, ch = m.start(), m.group()
             if ch in PAIRS:
                 stack.append((ch, i))
             elif ch in CLOSERS:
@@ -125,7 +127,7 @@ class DoubleSpaceCheck(Check):
 
 
 def _len(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    return len("".join(text.split()))
 
 
 class LengthCheck(Check):

@@ -68,6 +68,12 @@ def _traditional_surnames() -> frozenset[str]:
     return frozenset(conv.convert(x) for x in SURNAMES | set(COMPOUND_SURNAMES)) - SURNAMES
 
 
+@lru_cache(maxsize=1)
+def _surname_re() -> re.Pattern:
+    chars = set(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES} | {c[0] for c in _traditional_surnames()}
+    return re.compile("[" + "".join(sorted(chars)) + "]")
+
+
 @lru_cache(maxsize=100_000)
 def _simplified(text: str) -> str:
     return _t2s().convert(text)
@@ -235,27 +241,22 @@ class NamesPinyinCheck(Check):
     def _detected(self, pair: PairContext, skip: list[tuple[int, int]]):
         """Chinese names found by surname, confirmed by their pinyin appearing in the English."""
         zh = pair.zh
+        en_low = pair.en.lower().replace("ü", "u").replace("'", "").replace("’", "")
         folded = set(_words(pair.en)[1])
         if not folded:
             return []
-        starts = {w[:k] for w in folded for k in range(1, min(len(w), 6) + 1)}
         out = []
-        i = 0
-        while i < len(zh):
-            if zh[i] not in SURNAMES and zh[i:i + 2] not in COMPOUND_SURNAMES and (
-                    zh[i] not in _traditional_surnames() and zh[i:i + 2] not in _traditional_surnames()):
-                i += 1
+        next_free = 0
+        for m in _surname_re().finditer(zh):
+            i = m.start()
+            if i < next_free or any(s <= i < e for s, e in skip):
                 continue
-            if any(s <= i < e for s, e in skip):
-                i += 1
-                continue
-            hit = None
             two = _simplified(zh[i:i + 2])
             fam_chars = two if two in COMPOUND_SURNAMES else _simplified(zh[i])
-            if (_fold(_family_reading(fam_chars)) not in starts
-                    and _fold("".join(_syllables(fam_chars))) not in starts):
-                i += 1
+            if (_fold(_family_reading(fam_chars)) not in en_low
+                    and _fold("".join(_syllables(fam_chars))) not in en_low):
                 continue
+            hit = None
             for length in (3, 2, 4):
                 cand = zh[i:i + length]
                 if len(cand) < length or not all("\u4e00" <= c <= "\u9fff" for c in cand):
@@ -265,7 +266,7 @@ class NamesPinyinCheck(Check):
                 if zh[i + length:i + length + 1] in INSTITUTION_SUFFIXES:
                     continue  # 高检网, 王府井: part of a place or body, not a person
                 py = name_pinyin(cand)
-                if py is None:
+                if py is None or _fold(py[1]) not in en_low:
                     continue
                 family_chars = split_name(cand)[0]
                 given_syl = _syllables(cand[len(family_chars):])
@@ -279,9 +280,7 @@ class NamesPinyinCheck(Check):
                     break
             if hit:
                 out.append(hit)
-                i = hit[1]
-            else:
-                i += 1
+                next_free = hit[1]
         return out
 
     def _legacy(self, en: str, family: str):

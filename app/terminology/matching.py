@@ -109,8 +109,10 @@ class Tokens:
         parts = []
         starts = []
         pos = 1
+        cache = _STEM_CACHE
         for m in TOKEN_RE.finditer(text):
-            tok = normalise_token(m.group())
+            word = m.group()
+            tok = cache.get(word) or normalise_token(word)
             if not tok:
                 continue
             spans.append(m.span())
