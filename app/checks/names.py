@@ -192,6 +192,7 @@ class NamesPinyinCheck(Check):
         reported: set[tuple[int, int]] = set()
         names: list[tuple[int, int, str, str, str, bool]] = []  # start, end, zh, family, given, registered
         term_spans = []
+        forbidden_zh: set[str] = set()
         for m in pair.zh_terms:
             e = g.entries[m.entry]
             if e.kind == "name":
@@ -199,6 +200,8 @@ class NamesPinyinCheck(Check):
                 if len(parts) == 2:
                     names.append((m.start, m.end, m.text, parts[0], parts[1], True))
                 for f in pair.en_terms_by_entry.get(m.entry, ()):
+                    if f.role == ROLE_FORBIDDEN:
+                        forbidden_zh.add(m.text)
                     if f.role == ROLE_FORBIDDEN and f.span not in reported:
                         reported.add(f.span)
                         yield self.issue(f"'{f.text}' for {m.text}: {MESSAGES['forbidden']}; write '{e.en}'",
@@ -206,6 +209,7 @@ class NamesPinyinCheck(Check):
             else:
                 term_spans.append((m.start, m.end))
         names.extend(self._detected(pair, [(s, e) for s, e, *_ in names] + term_spans))
+        missing_reported: set[str] = set()
         for start, end, zh, family, given, registered in names:
             given_chars = zh[len(split_name(zh)[0]):] if split_name(zh) else ""
             forms = find_name_forms(pair.en, family, given, _syllables(given_chars) if given_chars else ())
@@ -237,6 +241,10 @@ class NamesPinyinCheck(Check):
                     yield self.issue(f"'{pair.en[span[0]:span[1]]}' for {zh}: {MESSAGES['legacy']} "
                                      f"('{expected}')", zh_span=(start, end), en_span=span,
                                      suggestion=expected, form="legacy")
+                if not legacy and zh not in forbidden_zh and zh not in missing_reported:
+                    missing_reported.add(zh)
+                    yield self.issue(f"{zh} ('{expected}') is not in the English", zh_span=(start, end),
+                                     suggestion=expected, severity=Severity.MINOR, form="missing")
 
     def _detected(self, pair: PairContext, skip: list[tuple[int, int]]):
         """Chinese names found by surname, confirmed by their pinyin appearing in the English."""

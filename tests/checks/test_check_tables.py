@@ -105,6 +105,7 @@ class TestNamesPinyin(CheckTestCase):
         ("单霁翔表示", "Dan Jixiang said", "Dan Jixiang"),  # 单 as a surname is Shan
         ("曾庆红说", "Ceng Qinghong said", "Ceng Qinghong"),  # detected, 曾 as a surname is Zeng
         ("張雪樵說", "Xueqiao Zhang said", "Xueqiao Zhang"),  # traditional characters
+        ("童建明出席", "A deputy attended", "童建明"),  # a registered name left out
         ("單霽翔表示", "Dan Jixiang said", "Dan Jixiang"),
     ]
 
