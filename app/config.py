@@ -19,6 +19,10 @@ SETTINGS = [
     Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest file accepted for import, in bytes"),
     Setting("ADMIN_PASSWORD", None, "Password for the first admin; generated and printed when unset"),
     Setting("PAGE_SIZE", 200, "Links per page on the review screen"),
+    Setting("ALIGN_METHOD", "embedding", "Aligner for re-alignment and new versions: embedding or length"),
+    Setting("MQM_WEIGHTS", "neutral=0,minor=1,major=5,critical=25",
+            "Penalty points per error severity for the quality score (MQM)"),
+    Setting("MQM_THRESHOLD", 10.0, "A document passes when its penalty per 1,000 source characters is at most this"),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -41,10 +45,21 @@ def load(overrides: dict | None = None) -> dict:
         for key in (f"DUIZHAO_{s.name}", s.name if s.name == "DATABASE_URL" else None):
             if key and os.environ.get(key):
                 val = os.environ[key]
-                conf[s.name] = int(val) if isinstance(s.default, int) else val
+                conf[s.name] = type(s.default)(val) if isinstance(s.default, int | float) else val
                 break
     if overrides:
         conf.update(overrides)
     if not conf.get("DATABASE_URL"):
         conf["DATABASE_URL"] = default_database_url()
     return conf
+
+
+
+def mqm_weights(value: str) -> dict[str, float]:
+    """Parse "neutral=0,minor=1,major=5,critical=25"."""
+    weights = {}
+    for part in str(value).split(","):
+        if "=" in part:
+            name, _, number = part.partition("=")
+            weights[name.strip()] = float(number)
+    return weights

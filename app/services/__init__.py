@@ -160,7 +160,8 @@ def _add_segments(session: Session, doc: Document, side: str, texts) -> list[Seg
 
 def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_segs, origin="auto") -> None:
     for pos, bead in enumerate(beads):
-        link = Link(document_id=doc.id, position=pos, origin=origin, confidence=_confidence(bead))
+        link = Link(document_id=doc.id, position=pos, origin=origin, confidence=_confidence(bead),
+                    status="translated" if any(en_segs[j].text for j in bead.tgt) else "untranslated")
         link.members = [LinkSegment(segment=zh_segs[i]) for i in bead.src] + [
             LinkSegment(segment=en_segs[j]) for j in bead.tgt
         ]
@@ -227,6 +228,7 @@ def save_segment(
     category: str | None = None,
     severity: str | None = None,
     origin: str = "edit",
+    seconds: float | None = None,
 ) -> Revision | None:
     """Save a new English text as a revision; a stale ``base_version`` raises Conflict.
 
@@ -265,6 +267,7 @@ def save_segment(
         category=category or None,
         severity=severity or None,
         origin=origin,
+        seconds=min(max(float(seconds), 0.0), 86400.0) if seconds is not None else None,
     )
     session.add(rev)
     session.flush()
