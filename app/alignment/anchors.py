@@ -1,18 +1,188 @@
-"""Lexical anchors: numerals and romanised names that should appear on both sides of a link."""
+"""Lexical anchors: signs on each side that should agree inside a link.
+
+* quotation structure: whether a segment carries direct speech (“…” in Chinese,
+  quotation marks that are not apostrophes in English);
+* numbers: Arabic numerals on both sides, Chinese numerals converted;
+* names: the pinyin of Chinese characters matched against capitalised English words.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
+_ZH_QUOTES = set("“”「」『』")
+_EN_QUOTE = re.compile(r"[\"“”]|(?:^|(?<=[\s(—–-]))['‘](?=\S)|(?<=[.!?,;:—–-])['’](?=\s|$)")
 
-def zh_anchors(text: str) -> frozenset:
-    return frozenset()
+
+def zh_speech(text: str) -> bool:
+    """True when a Chinese segment holds a quotation mark."""
+    return any(ch in _ZH_QUOTES for ch in text)
 
 
-def en_anchors(text: str) -> frozenset:
-    return frozenset()
+def en_speech(text: str) -> bool:
+    """True when an English segment holds a quotation mark (apostrophes inside words do not count)."""
+    return bool(_EN_QUOTE.search(text))
+
+
+_ZH_OPEN, _ZH_CLOSE = set("“「『"), set("”」』")
+_EN_OPEN = re.compile(r"[“]|(?:^|(?<=[\s(—–-]))[\"'‘](?=\S)")
+_EN_CLOSE = re.compile(r"[”]|(?<=\S)[\"](?=[\s,.;:!?—–-]|$)|(?<=[.!?,;:—–-])['’](?=\s|$)")
+
+
+def speech_shares(texts: Sequence[str], lang: str) -> np.ndarray:
+    """Share of each segment's characters inside quotation marks, quotes carried across segments."""
+    out = np.zeros(len(texts))
+    inside = False
+    for k, text in enumerate(texts):
+        marks: list[tuple[int, bool]] = []
+        if lang == "zh":
+            marks = [(i, ch in _ZH_OPEN) for i, ch in enumerate(text) if ch in _ZH_OPEN or ch in _ZH_CLOSE]
+        else:
+            marks = sorted([(m.start(), True) for m in _EN_OPEN.finditer(text)]
+                           + [(m.start(), False) for m in _EN_CLOSE.finditer(text)])
+        quoted, pos = 0, 0
+        for at, opens in marks:
+            if inside:
+                quoted += at - pos
+            inside, pos = opens, at
+        if inside:
+            quoted += len(text) - pos
+        out[k] = quoted / max(1, len(text))
+    return out
+
+
+def span_fraction(flags: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Weighted share (n, k) of flagged segments in each span i..i+s."""
+    n = len(flags)
+    num = np.zeros(n + 1)
+    den = np.zeros(n + 1)
+    np.cumsum(flags * weights, out=num[1:])
+    np.cumsum(weights, out=den[1:])
+    out = np.zeros((n, k))
+    idx = np.arange(n)
+    for s in range(k):
+        stop = np.minimum(idx + s + 1, n)
+        out[:, s] = (num[stop] - num[idx]) / np.maximum(den[stop] - den[idx], 1e-9)
+    return out
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ZH_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万]{2,}|[十百千万]")
+_ZH_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
+_EN_NUM = {w: v for v, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_EN_NUM.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                "ninety": 90, "hundred": 100, "thousand": 1000})
+_WORD = re.compile(r"[A-Za-z]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def zh_number(text: str) -> int | None:
+    """Value of a Chinese numeral string (十八 → 18, 三百五十 → 350, 一九四九 → 1949)."""
+    if all(ch in _ZH_VALUE for ch in text):
+        return int("".join(str(_ZH_VALUE[ch]) for ch in text))
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _ZH_VALUE:
+            digit = _ZH_VALUE[ch]
+        elif ch in _ZH_UNIT:
+            section += (digit or 1) * _ZH_UNIT[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+        else:
+            return None
+    return total + section + digit
+
+
+def numbers_zh(text: str) -> set[str]:
+    """Numbers in a Chinese segment: Arabic digits and numerals of two or more characters."""
+    out = {d.replace(",", "") for d in _DIGITS.findall(text)}
+    for m in _ZH_NUM.finditer(text):
+        value = zh_number(m.group())
+        if value is not None and value >= 10:
+            out.add(str(value))
+    return out
+
+
+def numbers_en(text: str) -> set[str]:
+    """Numbers in an English segment: Arabic digits and number words of ten or more."""
+    out = {d.replace(",", "") for d in _DIGITS.findall(text)}
+    for w in _WORD.findall(text.lower()):
+        if _EN_NUM.get(w, 0) >= 10:
+            out.add(str(_EN_NUM[w]))
+    return out
+
+
+def name_vocabulary(en_texts: Sequence[str]) -> set[str]:
+    """Lower-cased words that are always capitalised in the English text (likely names)."""
+    caps: set[str] = set()
+    lower: set[str] = set()
+    for text in en_texts:
+        caps.update(w.lower() for w in _CAPITALISED.findall(text))
+        lower.update(w for w in _WORD.findall(text) if w.islower())
+    return {w for w in caps - lower if len(w) >= 2}
+
+
+def zh_name_anchors(texts: Sequence[str], vocabulary: set[str], longest: int = 3) -> list[set[str]]:
+    """For each Chinese segment, the vocabulary words spelt by the pinyin of 2..3 consecutive characters."""
+    if not vocabulary:
+        return [set() for _ in texts]
+    from pypinyin import lazy_pinyin
+
+    out = []
+    for text in texts:
+        syl = [s.lower() for s in lazy_pinyin(text)]
+        found = set()
+        for a in range(len(syl)):
+            word = syl[a]
+            for b in range(a + 1, min(len(syl), a + longest)):  # two syllables or more: single ones are noise
+                word += syl[b]
+                if word in vocabulary:
+                    found.add(word)
+        out.append(found)
+    return out
+
+
+def document_anchors(zh: Sequence[str], en: Sequence[str]) -> tuple[list[frozenset], list[frozenset]]:
+    """Anchor sets per segment (numbers as "#n", names as "@pinyin"), keeping only anchors seen on both sides."""
+    vocab = name_vocabulary(en)
+    zsets = [{"#" + x for x in numbers_zh(t)} | {"@" + x for x in names}
+             for t, names in zip(zh, zh_name_anchors(zh, vocab), strict=True)]
+    esets = [{"#" + x for x in numbers_en(t)} | {"@" + w.lower() for w in _CAPITALISED.findall(t)
+                                                 if w.lower() in vocab} for t in en]
+    both = set().union(*zsets) & set().union(*esets) if zsets and esets else set()
+    return [frozenset(s & both) for s in zsets], [frozenset(s & both) for s in esets]
+
+
+class AnchorIndex:
+    """Shared and unmatched anchors of candidate beads, vectorised over English start positions."""
+
+    def __init__(self, zsets: Sequence[frozenset], esets: Sequence[frozenset], kz: int, ke: int):
+        self.zspans = span_sets(zsets, kz)
+        espans = span_sets(esets, ke)
+        self.ecount = np.array([[len(s) for s in row] for row in espans], dtype=np.float64).reshape(len(esets), ke)
+        self.postings: dict[str, np.ndarray] = {}
+        for j, s in enumerate(esets):
+            for a in s:
+                self.postings.setdefault(a, []).append(j)
+        self.postings = {a: np.array(v) for a, v in self.postings.items()}
+
+    def shared_and_missing(self, i: int, di: int, dj: int, js: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        zset = self.zspans[i][di - 1]
+        shared = np.zeros(len(js))
+        for a in zset:
+            pos = self.postings.get(a)
+            if pos is not None:
+                shared += np.searchsorted(pos, js) < np.searchsorted(pos, js + dj)
+        missing = len(zset) + self.ecount[js, dj - 1] - 2 * shared
+        return shared, missing
 
 
 def span_sets(sets: Sequence[frozenset], k: int) -> list[list[frozenset]]:
@@ -27,8 +197,3 @@ def span_sets(sets: Sequence[frozenset], k: int) -> list[list[frozenset]]:
             row.append(acc)
         out.append(row)
     return out
-
-
-def agreement(zset: frozenset, esets: Sequence[frozenset]) -> np.ndarray:
-    """Shared anchors minus unmatched ones, per English span."""
-    return np.zeros(len(esets))

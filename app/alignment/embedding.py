@@ -41,7 +41,8 @@ class Params:
     merge_penalty: float = 0.0  # per sentence beyond a 1-1 bead
     length_weight: float = 0.0035  # weight of the squared length mismatch
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
-    anchor_weight: float = 0.0
+    anchor_weight: float = 0.05  # bonus per number or name found on both sides of a bead
+    anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
     coarse_cells: int = 2_000_000  # full search below this many cells
@@ -178,10 +179,9 @@ def align_vectors(
     lz_log = np.log(zl * ratio + 1.0)
     le_log = np.log(el + 1.0)
 
-    use_anchors = params.anchor_weight and zanchor is not None and eanchor is not None
+    use_anchors = (params.anchor_weight or params.anchor_miss) and zanchor is not None and eanchor is not None
     if use_anchors:
-        za = anchor_mod.span_sets(zanchor, kz)
-        ea = anchor_mod.span_sets(eanchor, ke)
+        index = anchor_mod.AnchorIndex(zanchor, eanchor, kz, ke)
 
     p = params
     sizes = {(a, b): ((a + b) / 2) ** p.size_exponent for a in range(kz + 1) for b in range(ke + 1)}
@@ -203,7 +203,8 @@ def align_vectors(
         out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x2
         out -= p.merge_penalty * (di + dj - 2)
         if use_anchors:
-            out += p.anchor_weight * anchor_mod.agreement(za[i][di - 1], [ea[j][dj - 1] for j in js])
+            shared, missing = index.shared_and_missing(i, di, dj, js)
+            out += p.anchor_weight * shared - p.anchor_miss * missing
         return out
 
     shapes = [s for s in bead_shapes(kz, ke)]
@@ -259,7 +260,6 @@ class EmbeddingAligner:
         zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
         elen = np.array([content_length(t) for t in en], dtype=np.float64)
         za = ea = None
-        if params.anchor_weight:
-            za = [anchor_mod.zh_anchors(t) for t in zh]
-            ea = [anchor_mod.en_anchors(t) for t in en]
+        if params.anchor_weight or params.anchor_miss:
+            za, ea = anchor_mod.document_anchors(zh, en)
         return align_vectors(zv, ev, zlen, elen, params, za, ea)
