@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class Side(enum.StrEnum):
@@ -86,3 +87,43 @@ class TextDocument:
     paragraphs: tuple[str, ...]
     styles: tuple[str | None, ...] = ()
     name: str = ""
+
+
+# Statuses a link may carry; bilingual files map their own states onto these (see app/formats/xliff.py).
+STATUSES = ("untranslated", "translated", "reviewed", "approved", "rejected")
+
+
+@dataclass(frozen=True)
+class BitextPair:
+    """One link of a bilingual file: n Chinese and m English paragraphs (either side may be empty).
+
+    ``unit_id`` is the id the file gave the unit (an XLIFF trans-unit, a TMX tu), kept so an export can
+    update that unit in place; ``note`` holds the unit's notes joined by blank lines.
+    """
+
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    status: str = "translated"
+    note: str = ""
+    author: str = ""
+    reviewer: str = ""
+    created: datetime | None = None
+    changed: datetime | None = None
+    unit_id: str = ""
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bitext:
+    """A bilingual document: aligned pairs in order.
+
+    ``template`` is the file the document was imported from (XLIFF only): writers of the same format
+    update its units in place so foreign elements and attributes survive the round trip.
+    """
+
+    pairs: tuple[BitextPair, ...]
+    name: str = ""
+    source_lang: str = "zh-CN"
+    target_lang: str = "en"
+    template: bytes | None = field(default=None, compare=False, repr=False)
+    format: str = field(default="", compare=False)  # the registered name of the format that read it

@@ -32,3 +32,31 @@ class GlossaryFormat(Format):
 
     def write(self, entries) -> bytes:
         raise NotImplementedError(f"{self.name}: writing is not supported")
+
+
+class BitextFormat(Format):
+    """A bilingual file format: ``read`` gives a Bitext (its alignment as given), ``write`` takes one."""
+
+    kind: ClassVar[str] = "bitext"
+
+    def read(self, data: bytes, filename: str = "file"):  # -> Bitext
+        raise NotImplementedError(f"{self.name}: reading is not supported")
+
+    def write(self, bitext) -> bytes:
+        raise NotImplementedError(f"{self.name}: writing is not supported")
+
+
+# n:m links are written as one unit whose paragraphs are separated by a blank line.
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def join_paragraphs(paragraphs) -> str:
+    return PARAGRAPH_SEPARATOR.join(paragraphs)
+
+
+def split_unit(text: str) -> tuple[str, ...]:
+    """A unit's text back into paragraphs: blank lines separate, surrounding whitespace is dropped."""
+    import re
+
+    return tuple(p.strip() for p in re.split(r"\n[ \t\r\f\v\u3000]*\n", (text or "").replace("\r\n", "\n"))
+                 if p.strip())

@@ -6,11 +6,19 @@ from pathlib import PurePath
 
 from app.errors import InputError
 from app.formats.base import Format
+from app.formats.docx import Docx
 from app.formats.glossary_csv import GlossaryCsv
+from app.formats.html import Html
+from app.formats.tabular import Csv, Tsv, Xlsx
 from app.formats.tbx import Tbx3, Tbx2008
 from app.formats.text import PlainText
+from app.formats.tmx import Tmx
+from app.formats.xliff import Xliff12, Xliff20
 
-FORMATS: dict[str, type[Format]] = {cls.name: cls for cls in (PlainText, GlossaryCsv, Tbx2008, Tbx3)}
+FORMATS: dict[str, type[Format]] = {
+    cls.name: cls
+    for cls in (PlainText, Docx, Html, GlossaryCsv, Tbx2008, Tbx3, Tmx, Xliff12, Xliff20, Csv, Tsv, Xlsx)
+}
 
 
 def by_name(name: str) -> Format:

@@ -1,0 +1,78 @@
+"""Helpers shared by the bilingual XML formats (TMX, XLIFF): inline text, dates, languages, statuses."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from app.errors import FormatError
+from app.formats.xmlsafe import local
+from app.model import STATUSES
+
+# Inline elements whose text is part of the segment; the others hold native codes or are placeholders.
+TEXT_INLINE = frozenset({"hi", "sub", "g", "mrk", "pc", "mark"})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def inline_text(el) -> str:
+    """The text of a segment element: its own text and that of text-bearing inline elements; codes skipped."""
+    parts = [el.text or ""]
+    for child in el:
+        name = local(child.tag)
+        if name in TEXT_INLINE:
+            parts.append(inline_text(child))
+        elif name == "cp":  # XLIFF 2 code point
+            try:
+                parts.append(xml_safe(chr(int(child.get("hex", ""), 16))))
+            except (ValueError, OverflowError):
+                pass
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry."""
+    return _XML_ILLEGAL.sub("", text or "")
+
+
+def tmx_date(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A TMX (YYYYMMDDThhmmssZ) or ISO 8601 date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    for pattern in ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S"):
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def is_zh(lang: str | None) -> bool:
+    return (lang or "").strip().lower().replace("_", "-").split("-")[0] in ("zh", "cmn", "chi", "zho")
+
+
+def is_en(lang: str | None) -> bool:
+    return (lang or "").strip().lower().replace("_", "-").split("-")[0] in ("en", "eng")
+
+
+def check_status(value: str, filename: str) -> str:
+    if value not in STATUSES:
+        raise FormatError(f"{filename}: unknown status {value!r}; known: {', '.join(STATUSES)}")
+    return value
+
+
+def default_status(en: tuple[str, ...]) -> str:
+    return "translated" if en else "untranslated"

@@ -1,0 +1,279 @@
+"""Every document and bilingual format under the shared contract, plus each format's specifics."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from app.errors import FormatError
+from app.formats.registry import by_name
+from app.model import TextDocument
+from tests.formats.contract import SAMPLE_BITEXT, WHEN, FormatContract
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class TestPlainText(FormatContract):
+    name = "txt"
+
+    def test_empty_file_is_refused_naming_it(self):
+        with pytest.raises(Exception, match="empty.file"):
+            self.fmt.read(b"", "empty.file")
+
+    def test_garbage_is_refused_naming_it(self):
+        with pytest.raises(Exception, match="garbage.file"):
+            self.fmt.read(b"\x00\x01\x02\xff\xfe garbage \x00" * 20, "garbage.file")
+
+    # plain text predates this contract and raises InputError (FormatError's parent) for undecodable bytes
+    test_fuzz_random_bytes = None
+    test_fuzz_mutated_file = None
+
+
+class TestDocx(FormatContract):
+    name = "docx"
+
+    def test_keeps_styles_and_reads_tables_in_order(self):
+        doc = TextDocument(("Title here", "Body text", "Custom styled"), styles=("Title", "Normal", "House Style"))
+        again = self.fmt.read(self.fmt.write(doc), "a.docx")
+        assert again.paragraphs == doc.paragraphs and again.styles == doc.styles
+        import docx
+
+        d = docx.Document()
+        d.add_paragraph("before")
+        table = d.add_table(rows=1, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "cell one", "cell two"
+        d.add_paragraph("after")
+        out = io.BytesIO()
+        d.save(out)
+        assert self.fmt.read(out.getvalue(), "t.docx").paragraphs == ("before", "cell one", "cell two", "after")
+
+
+class TestHtml(FormatContract):
+    name = "html"
+
+    def test_blocks_in_order_scripts_and_styles_dropped(self):
+        page = """<html><head><title>T</title><style>p{color:red}</style></head><body>
+        <h1>最高人民
+        检察院</h1><div>loose <b>bold</b><p>para &amp; one</p>tail</div><script>alert(1)</script>
+        <ul><li>a</li><li>b<br>c</li></ul><!-- comment --></body></html>""".encode()
+        assert self.fmt.read(page, "p.html").paragraphs == (
+            "最高人民检察院", "loose bold", "para & one", "tail", "a", "b", "c")
+
+    def test_entity_declarations_refused(self):
+        with pytest.raises(FormatError, match="entity declarations are not allowed"):
+            self.fmt.read(b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>&x;</p>', "x.html")
+
+
+class TestTmx(FormatContract):
+    name = "tmx"
+
+    def test_written_tmx_validates_against_the_tmx14b_dtd(self):
+        dtd = etree.DTD(str(FIXTURES / "tmx14b.dtd"))
+        tree = etree.fromstring(self.fmt.write(SAMPLE_BITEXT))
+        assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+
+    def test_mapping(self):
+        data = self.fmt.write(SAMPLE_BITEXT)
+        tu = etree.fromstring(data).find("body/tu")
+        assert tu.get("creationdate") == "20261130T081500Z" and tu.get("creationid") == "tom"
+        assert tu.get("changeid") == "rita"
+        assert {p.get("type"): p.text for p in tu.findall("prop")} == {"x-status": "approved", "x-reviewer": "rita"}
+        again = self.fmt.read(data, "x.tmx").pairs[0]
+        assert (again.created, again.changed, again.author, again.reviewer) == (WHEN, WHEN, "tom", "rita")
+        two = etree.fromstring(data).findall("body/tu")[1]
+        assert two.find("tuv/seg").text == "第一段。\n\n第二段。"
+
+    def test_reads_a_foreign_tmx(self):
+        data = """<?xml version="1.0"?><tmx version="1.4"><header srclang="en-US" creationtool="x"
+        creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" datatype="plaintext"/><body>
+        <tu tuid="a"><tuv xml:lang="en-US"><seg>Hello <bpt i="1">&lt;b&gt;</bpt>world<ept i="1">&lt;/b&gt;</ept></seg></tuv>
+        <tuv xml:lang="zh-CN"><seg>你好<hi>世界</hi></seg></tuv></tu>
+        <tu><tuv lang="ZH-TW"><seg>只有中文</seg></tuv></tu></body></tmx>""".encode()
+        first, second = self.fmt.read(data, "f.tmx").pairs
+        assert (first.zh, first.en, first.status, first.unit_id) == (("你好世界",), ("Hello world",), "translated", "a")
+        assert (second.zh, second.en, second.status) == (("只有中文",), (), "untranslated")
+
+    def test_tu_without_chinese_is_refused(self):
+        data = b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="en"><seg>x</seg></tuv></tu></body></tmx>'
+        with pytest.raises(FormatError, match="no Chinese"):
+            self.fmt.read(data, "e.tmx")
+
+
+class TestXliff12(FormatContract):
+    name = "xliff"
+
+    def test_states_notes_and_approved(self):
+        data = self.fmt.write(SAMPLE_BITEXT)
+        ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+        units = etree.fromstring(data).findall(".//x:trans-unit", ns)
+        assert [u.find("x:target", ns).get("state") for u in units] == [
+            "final", "signed-off", "new", "x-rejected", "translated"]
+        assert units[0].get("approved") == "yes"
+        assert [n.text for n in units[3].findall("x:note", ns)] == ["wrong term", "second note"]
+
+    def test_foreign_namespace_survives_an_in_place_update(self):
+        template = (FIXTURES / "sdl-like.sdlxliff").read_bytes()
+        bitext = self.fmt.read(template, "sdl-like.sdlxliff")
+        assert [p.status for p in bitext.pairs] == ["approved", "translated", "untranslated"]
+        assert bitext.pairs[0].note == "Checked against the 2023 report."
+        from dataclasses import replace
+
+        edited = replace(bitext, template=template, pairs=(
+            bitext.pairs[0], replace(bitext.pairs[1], en=("Corrected English.",), status="reviewed"),
+            replace(bitext.pairs[2], en=("Now translated.",), status="rejected", note="needs a term")))
+        out = self.fmt.write(edited)
+        assert b'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"' in out
+        assert b"<sdl:seg-defs>" in out and b'sdl:ref="style-7"' in out and b"<sdl:cxt-defs>" in out
+        again = self.fmt.read(out, "back.sdlxliff")
+        assert [(p.en, p.status) for p in again.pairs] == [
+            (("The Supreme People's Procuratorate",), "approved"), (("Corrected English.",), "reviewed"),
+            (("Now translated.",), "rejected")]
+        assert again.pairs[2].note == "needs a term"
+        # untouched units stay byte-identical, inline markup included
+        assert b'<g id="1" sdl:style="bold">Supreme</g>' in out
+
+    def test_english_to_chinese_file_is_read_chinese_first(self):
+        data = b"""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"
+        target-language="zh-CN" datatype="plaintext" original="x"><body><trans-unit id="1"><source>Hello</source>
+        <target state="final">\xe4\xbd\xa0\xe5\xa5\xbd</target></trans-unit></body></file></xliff>"""
+        pair = self.fmt.read(data, "r.xlf").pairs[0]
+        assert (pair.zh, pair.en, pair.status) == (("你好",), ("Hello",), "approved")
+
+
+class TestXliff20(FormatContract):
+    name = "xliff2"
+
+    def test_states_and_substate(self):
+        data = self.fmt.write(SAMPLE_BITEXT)
+        ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+        segs = etree.fromstring(data).findall(".//x:segment", ns)
+        assert [s.get("state") for s in segs] == ["final", "reviewed", "initial", "initial", "translated"]
+        assert segs[3].get("subState") == "duizhao:rejected"
+
+    def test_xlf_extension_reads_either_version(self):
+        data = self.fmt.write(SAMPLE_BITEXT)
+        assert by_name("xliff").read(data, "a.xlf").format == "xliff2"
+
+    def test_segments_and_ignorables_are_joined(self):
+        data = """<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" trgLang="en">
+        <file id="f"><unit id="u1"><notes><note>n1</note></notes><segment state="reviewed"><source>第一句。</source>
+        <target>One.</target></segment><ignorable><source> </source><target> </target></ignorable>
+        <segment><source>第<pc id="1">二</pc>句。<ph id="2"/></source><target>Two.<cp hex="2014"/></target></segment>
+        </unit></file></xliff>""".encode()
+        pair = self.fmt.read(data, "s.xlf").pairs[0]
+        assert (pair.zh, pair.en, pair.status, pair.note) == (("第一句。 第二句。",), ("One. Two.—",), "reviewed", "n1")
+
+
+class TestCsv(FormatContract):
+    name = "csv"
+
+    def test_header_in_any_order_and_headerless(self):
+        data = "status,英文,中文\nreviewed,Hello,你好\n".encode()
+        pair = self.fmt.read(data, "h.csv").pairs[0]
+        assert (pair.zh, pair.en, pair.status) == (("你好",), ("Hello",), "reviewed")
+        pair = self.fmt.read("你好,Hello\n".encode(), "n.csv").pairs[0]
+        assert (pair.zh, pair.en, pair.status) == (("你好",), ("Hello",), "translated")
+
+    def test_formulas_neutralised_and_unknown_status_refused(self):
+        assert b"'=1+1 is not a formula" in self.fmt.write(SAMPLE_BITEXT)
+        with pytest.raises(FormatError, match="row 2: unknown status 'done'"):
+            self.fmt.read("zh,en,status\n你好,Hello,done\n".encode(), "s.csv")
+
+    def test_one_column_is_refused(self):
+        with pytest.raises(FormatError, match="two are needed"):
+            self.fmt.read("只有一列\n".encode(), "one.csv")
+
+
+class TestTsv(FormatContract):
+    name = "tsv"
+
+
+class TestXlsx(FormatContract):
+    name = "xlsx"
+
+    def test_cells_are_strings_not_formulas(self):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(self.fmt.write(SAMPLE_BITEXT)))
+        cell = book.active["B6"]
+        assert cell.data_type == "s" and cell.value.startswith("=1+1")
+
+
+# ---------------------------------------------------------------- hostile files
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+%s"""
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+%s"""
+BODIES = {
+    "tmx": b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="zh"><seg>&lol3;&xxe;</seg></tuv></tu></body></tmx>',
+    "xliff": b'<xliff version="1.2"><file><body><trans-unit id="1"><source>&lol3;&xxe;</source></trans-unit></body>'
+             b"</file></xliff>",
+    "xliff2": b'<xliff version="2.0"><file><unit id="1"><segment><source>&lol3;&xxe;</source></segment></unit>'
+              b"</file></xliff>",
+    "html": b"<html><body><p>&lol3;&xxe;</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BODIES))
+@pytest.mark.parametrize("attack", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
+def test_entity_attacks_are_refused(name, attack):
+    with pytest.raises(FormatError, match="entity declarations are not allowed"):
+        by_name(name).read(attack % BODIES[name], "attack")
+
+
+def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["docx", "xlsx"])
+def test_zip_bomb_refused_by_ratio(name):
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<a/>",
+                 "xl/big.xml": b"\0" * (20 * 1024 * 1024)})
+    with pytest.raises(FormatError, match="possible zip bomb"):
+        by_name(name).read(bomb, "bomb." + name)
+
+
+@pytest.mark.parametrize("name", ["docx", "xlsx"])
+def test_zip_with_too_many_members_refused(name):
+    bomb = _zip({f"m{i}.bin": b"" for i in range(2100)}, zipfile.ZIP_STORED)
+    with pytest.raises(FormatError, match="2100 members"):
+        by_name(name).read(bomb, "many." + name)
+
+
+def test_zip_bomb_refused_by_total_size(monkeypatch):
+    from app.formats import zipsafe
+
+    monkeypatch.setattr(zipsafe, "MAX_UNCOMPRESSED", 1024)
+    data = by_name("docx").write(TextDocument(("x",)))
+    with pytest.raises(FormatError, match="would expand to"):
+        by_name("docx").read(data, "big.docx")
+
+
+@pytest.mark.parametrize("name", ["docx", "xlsx"])
+def test_entities_inside_office_zip_refused(name):
+    good = by_name(name).write(TextDocument(("x",)) if name == "docx" else SAMPLE_BITEXT)
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    part = "word/document.xml" if name == "docx" else "xl/worksheets/sheet1.xml"
+    members[part] = XXE % members[part].split(b"?>", 1)[-1]
+    with pytest.raises(FormatError, match="entity or DTD declarations are not allowed"):
+        by_name(name).read(_zip(members), "xxe." + name)
+
+
+def test_wrong_root_and_wrong_version():
+    with pytest.raises(FormatError, match="not a TMX file"):
+        by_name("tmx").read(b"<html/>", "a.tmx")
+    with pytest.raises(FormatError, match="not an XLIFF file"):
+        by_name("xliff").read(b"<tmx/>", "a.xlf")
