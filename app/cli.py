@@ -250,6 +250,30 @@ def glossary_export(project, fmt, output):
         sys.stdout.buffer.write(data)
 
 
+@cli.command("import-version")
+@click.argument("document", type=int)
+@click.argument("en_file")
+@click.option("--user", "username", default="admin", show_default=True,
+              help="Who imports it (a reviewer or admin); recorded in the alignment history.")
+@click.option("--method", type=click.Choice(["embedding", "length"]), default=None,
+              help="Aligner for the changed stretches (default: the ALIGN_METHOD setting).")
+@click.option("--reason", default="", help="Why; recorded in the alignment history.")
+def import_version_cmd(document, en_file, username, method, reason):
+    """Import a new English version EN_FILE of DOCUMENT (its id); unchanged paragraphs keep their history."""
+    from app.services import Upload
+    from app.services.versions import import_new_version
+    from app.storage import queries
+
+    upload_data = _read(en_file)
+    with Store() as session:
+        user = queries.user_by_name(session, username)
+        if user is None:
+            raise InputError(f"user {username!r} does not exist")
+        result = import_new_version(session, document, Upload(en_file, upload_data), user,
+                                    method=method or settings.load()["ALIGN_METHOD"], reason=reason)
+    click.echo(f"Document {document}: {result.message()}")
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="duizhao")

@@ -337,3 +337,17 @@ def test_new_version_needs_the_import_permission(session, demo_doc):
 def test_new_version_empty_file_is_refused(session, demo_doc):
     with pytest.raises(InputError):
         import_new_version(session, demo_doc, services.Upload("en.txt", b""), user(session, "rita"))
+
+
+def test_cli_import_version(runner, demo_doc, tmp_path):
+    lines = [line for line in EN_LINES if line.strip()]
+    lines[3] = "A new rendering of the fourth paragraph."
+    path = tmp_path / "en-v2.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(["import-version", str(demo_doc), str(path), "--user", "rita", "--method", "length"])
+    assert result.exit_code == 0, result.output
+    assert f"Document {demo_doc}: 18 paragraphs unchanged (history kept), 1 new or changed" in result.output
+    result = runner.invoke(["import-version", str(demo_doc), str(path), "--user", "tom"])
+    assert result.exit_code == 2 and "Error: your role does not allow this (import)" in result.output
+    result = runner.invoke(["import-version", str(demo_doc), str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2 and "cannot read the file" in result.output

@@ -99,7 +99,8 @@
       evt.stopPropagation();
       showError("The server could not be reached; nothing was changed. Try again.");
     });
-    box.addEventListener("htmx:afterSwap", function () { clearError(); init(box); });
+    // After htmx has settled the new rows (settling restores their server-rendered attributes).
+    box.addEventListener("htmx:afterSettle", function () { clearError(); init(box); });
     box.addEventListener("click", function (evt) {
       var row = evt.target.closest && evt.target.closest("table.align tbody tr[data-link]");
       if (row) select(row, evt.shiftKey);

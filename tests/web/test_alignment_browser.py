@@ -1,0 +1,86 @@
+"""Alignment editing in a real browser: keyboard selection, the merge key, undo (Playwright + Debian's chromium)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(app, demo_doc):
+    """The app served by waitress on a free loopback port for the length of one test."""
+    from waitress import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}", demo_doc
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_merge_with_the_keyboard_and_undo(live_server, browser_page, tmp_path):
+    base, doc_id = live_server
+    page = browser_page
+    page.goto(base + "/auth/login")
+    page.fill("input[name=username]", "tom")
+    page.fill("input[name=password]", "translator-pass-1")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/documents/{doc_id}/alignment")
+    page.wait_for_selector("table.align")
+    rows = page.locator("table.align tbody tr[data-link]")
+    assert rows.count() == 18
+    assert page.evaluate("document.activeElement.id") == "link-1"
+
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "link-4"
+    assert page.locator("#link-4").get_attribute("aria-selected") == "true"
+    page.keyboard.press("m")  # merge link 4 with link 5
+    page.wait_for_function("document.querySelectorAll('table.align tbody tr[data-link]').length === 17")
+    merged = page.locator("#link-4")
+    assert "Merged links 4 and 5" in page.locator("#alignment .flash-info").inner_text()
+    assert "New answer sheet" in merged.inner_text() and "Better serve" in merged.inner_text()
+    assert "✎ manual" in merged.inner_text() and merged.locator("td.zh p").count() == 2
+    page.wait_for_function("document.querySelector('#link-4').classList.contains('selected')")
+    assert page.evaluate("document.activeElement.id") == "link-4"
+    assert "merged links 4 and 5" in page.locator(".align-history").inner_text()
+    page.screenshot(path=str(tmp_path / "alignment.png"), full_page=False)
+
+    page.keyboard.press("End")
+    page.keyboard.press("m")  # the last link has nothing below: refused, nothing changes
+    page.locator("#align-error .flash-error").wait_for()
+    assert "is the last one" in page.locator("#align-error").inner_text()
+    assert rows.count() == 17
+
+    page.keyboard.press("z")  # undo the merge
+    page.wait_for_function("document.querySelectorAll('table.align tbody tr[data-link]').length === 18")
+    assert "undo of #" in page.locator(".align-history").inner_text()
+    assert "✎ manual" not in page.locator("#link-4").inner_text()
+    assert page.locator("#align-error").inner_text().strip() == ""
