@@ -14,12 +14,13 @@ from app.formats.base import Format
 from app.formats.zipsafe import check_zip
 from app.model import TextDocument
 
-_SPACE = re.compile(r"\s+")
+_BREAK = re.compile(r"[\r\n\v\f\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    """Line breaks inside a paragraph become spaces; other spacing is kept as written (as in plain text)."""
+    return _BREAK.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 class Docx(Format):

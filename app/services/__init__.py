@@ -129,10 +129,16 @@ def import_document(
     en: Upload,
     user: User | None = None,
     title: str | None = None,
+    *,
+    zh_doc: TextDocument | None = None,
+    en_doc: TextDocument | None = None,
 ) -> Document:
-    """Decode both files, align their paragraphs and store everything, or store nothing."""
-    zh_doc = read_text_upload(zh)
-    en_doc = read_text_upload(en)
+    """Decode both files, align their paragraphs and store everything, or store nothing.
+
+    ``zh_doc``/``en_doc``: the files already read by another format (services.interchange: .docx, .html).
+    """
+    zh_doc = zh_doc or read_text_upload(zh)
+    en_doc = en_doc or read_text_upload(en)
     project = get_or_create_project(session, project_name)
     beads = align_lengths(zh_doc.paragraphs, en_doc.paragraphs)
     doc = Document(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -280,3 +281,23 @@ class Comment(Base):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
     __table_args__ = (Index("ix_comments_document", "document_id", "link_id"),)
+
+
+class DocumentSource(Base):
+    """The file a document was imported from, kept for exports that give it back (issue 6).
+
+    ``data`` holds the original bytes of an XLIFF file (its units are updated in place on export, so
+    foreign markup survives); ``styles`` is JSON ``{"zh": [...], "en": [...]}`` with the paragraph
+    styles of .docx files; ``units`` is JSON ``{link id: {"id", "author", "reviewer"}}`` with what a
+    bilingual file said about each unit that has no column of its own.
+    """
+
+    __tablename__ = "document_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    format: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    styles: Mapped[str] = mapped_column(Text, default="{}")
+    units: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
