@@ -119,10 +119,6 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     # A link whose members do not change keeps its row (its id and anything else stored on it).
     reuse = {(b.zh, b.en): link for b, link in zip(before, old, strict=True)}
     kept = {id(reuse[(g.zh, g.en)]) for g in groups if (g.zh, g.en) in reuse}
-    for link in old:
-        if id(link) not in kept:
-            session.delete(link)
-    session.flush()
     delta = len(groups) - len(old)
     if delta:
         session.execute(
@@ -131,6 +127,7 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
             .values(position=Link.position + delta)
             .execution_options(synchronize_session="fetch")
         )
+    holder: dict[int, Link] = {}  # segment id → the link that now holds it
     for k, g in enumerate(groups):
         link = reuse.pop((g.zh, g.en), None)
         if link is None:
@@ -138,6 +135,13 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
             link.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
             session.add(link)
         link.position, link.origin, link.confidence = start + k, g.origin, g.confidence
+        holder.update((i, link) for i in g.zh + g.en)
+    session.flush()
+    gone = [(link, holder[(b.zh + b.en)[0]]) for b, link in zip(before, old, strict=True) if id(link) not in kept]
+    _move_link_rows(session, [(a.id, b.id) for a, b in gone])
+    for link, _ in gone:
+        session.delete(link)
+    session.flush()
     change = AlignmentChange(
         document_id=document_id, level=LEVEL, op=op, before=json.dumps(_describe(before, pos)),
         after=json.dumps(_describe(groups, pos)), summary=summary[:2000], reason=(reason or "").strip()[:2000],
@@ -146,6 +150,18 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     session.add(change)
     session.flush()
     return change
+
+
+def _move_link_rows(session: Session, moves: list[tuple[int, int]]) -> None:
+    """Point rows of other tables that refer to a replaced link (status history, comments…) at the
+    link that now holds its first segment, so no history goes with the old row."""
+    from app.storage.models import Base
+
+    tables = {fk.parent for t in Base.metadata.sorted_tables if t.name != LinkSegment.__tablename__
+              for fk in t.foreign_keys if fk.column.table.name == Link.__tablename__}
+    for old_id, new_id in moves:
+        for column in tables:
+            session.execute(update(column.table).where(column == old_id).values({column.name: new_id}))
 
 
 def _check_same_segments(before: list[Group], after: list[Group], pos: dict[int, int]) -> None:

@@ -59,6 +59,25 @@ def test_merge_joins_a_link_with_the_next(session, demo_doc):
     sound(session, demo_doc)
 
 
+def test_rows_that_refer_to_a_link_follow_it(session, demo_doc):
+    """Status history and comments of a merged or split link are kept, on the link that holds its segments."""
+    from app.storage.models import Comment, StatusChange
+
+    tom = user(session)
+    second = link_id(session, demo_doc, 2)
+    session.add(StatusChange(document_id=demo_doc, link_id=second, before="translated", after="reviewed",
+                             author_id=tom.id))
+    session.add(Comment(document_id=demo_doc, link_id=second, body="check the date", author_id=tom.id))
+    session.flush()
+    al.merge(session, demo_doc, link_id(session, demo_doc, 1), tom)
+    merged = link_id(session, demo_doc, 1)
+    assert session.scalar(select(StatusChange.link_id)) == merged
+    assert session.scalar(select(Comment.link_id)) == merged
+    al.undo(session, demo_doc, tom)
+    assert session.scalar(select(Comment.link_id)) == link_id(session, demo_doc, 1)  # the first segment's link
+    sound(session, demo_doc)
+
+
 def test_merge_of_the_last_link_is_refused(session, demo_doc):
     with pytest.raises(InputError, match="last one"):
         al.merge(session, demo_doc, link_id(session, demo_doc, 18), user(session))
