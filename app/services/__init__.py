@@ -350,7 +350,8 @@ def document_stats(session: Session, document_id: int) -> dict:
     links = queries.count_links(session, document_id)
     en_total, en_edited = session.execute(
         select(func.count(Segment.id), func.count(Segment.id).filter(Segment.version > 0)).where(
-            Segment.document_id == document_id, Segment.side == "en", Segment.level == "paragraph"
+            Segment.document_id == document_id, Segment.side == "en", Segment.level == "paragraph",
+            Segment.retired.is_(False),
         )
     ).one()
     revisions = session.scalar(select(func.count(Revision.id)).where(Revision.document_id == document_id)) or 0

@@ -305,6 +305,7 @@ def test_new_version_keeps_unchanged_paragraphs_and_their_history(session, demo_
     session.commit()
 
     assert (result.kept, result.new, result.retired) == (17, 2, 2)
+    assert services.document_stats(session, demo_doc)["en"] == 19  # retired paragraphs are not counted
     now = queries.document_segments(session, demo_doc, "en")
     assert [s.text for s in now][:7] == [s.text for s in en][:7]
     by_id = {s.id: s for s in now}
