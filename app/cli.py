@@ -107,35 +107,46 @@ def user_list():
             click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}")
 
 
+IMPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx"]
+EXPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "revisions-csv"]
+
+
 @cli.command("import")
 @click.argument("zh_file")
-@click.argument("en_file")
+@click.argument("en_file", required=False)
 @click.option("--project", required=True, help="Project name; created when new.")
 @click.option("--title", help="Document title; defaults to the first Chinese paragraph.")
-def import_cmd(zh_file, en_file, project, title):
-    """Import a Chinese source ZH_FILE and its English rendering EN_FILE."""
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
+              help="File format; by default chosen by the file extension.")
+def import_cmd(zh_file, en_file, project, title, fmt):
+    """Import a Chinese source ZH_FILE and its English rendering EN_FILE (.txt, .docx, .html), or ONE
+    bilingual file (.tmx, .xliff/.xlf, .csv, .tsv, .xlsx) whose alignment is kept as given."""
     from app import services
+    from app.services import interchange
 
-    zh = services.Upload(zh_file, _read(zh_file))
-    en = services.Upload(en_file, _read(en_file))
+    uploads = [services.Upload(name, _read(name)) for name in (zh_file, en_file) if name]
     with Store() as session:
-        doc = services.import_document(session, project, zh, en, title=title)
+        doc = interchange.import_files(session, project, uploads, title=title, format_name=fmt)
         stats = services.document_stats(session, doc.id)
     click.echo(f"Imported document {doc.id} “{doc.title}” into {project}: {stats['links']} links.")
 
 
 @cli.command("export")
 @click.argument("document", type=int)
-@click.option("--format", "fmt", type=click.Choice(["txt", "revisions-csv"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write; stdout if omitted.")
 def export_cmd(document, fmt, output):
-    """Export DOCUMENT (its id): the corrected English or the revision log."""
+    """Export DOCUMENT (its id): the corrected English (txt, docx, html), both sides (tmx, xliff, xliff2,
+    csv, tsv, xlsx with statuses and open findings) or the revision log (revisions-csv)."""
     from app import services
+    from app.services import interchange
 
     with Store() as session:
-        data = services.export_text(session, document) if fmt == "txt" else services.export_revisions_csv(
-            session, document)
+        if fmt == "revisions-csv":
+            data = services.export_revisions_csv(session, document)
+        else:
+            data = interchange.export_document(session, document, fmt).data
     if output:
         Path(output).write_bytes(data)
         click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
