@@ -37,7 +37,7 @@ class VersionResult:
         if not self.new and not self.retired:
             return "The new version has the same paragraphs; nothing changed."
         return (f"{self.kept} paragraphs unchanged (history kept), {self.new} new or changed (marked for review), "
-                f"{self.retired} retired; {self.stretches} stretches re-aligned"
+                f"{self.retired} retired; {self.stretches} stretch{'' if self.stretches == 1 else 'es'} re-aligned"
                 + (f" ({', '.join(sorted(self.methods))})" if self.methods else "") + ".")
 
 

@@ -18,6 +18,7 @@
     p.className = "flash flash-error";
     p.textContent = message;
     box.appendChild(p);
+    setTimeout(function () { if (box.contains(p)) box.removeChild(p); }, 12000);
   }
   function clearError() { var box = document.getElementById("align-error"); if (box) box.innerHTML = ""; }
 
@@ -92,7 +93,8 @@
         evt.detail.shouldSwap = false;
         var tmp = document.createElement("div");
         tmp.innerHTML = evt.detail.xhr.responseText;
-        showError((tmp.textContent || "The server refused the change.").trim() + " Nothing was changed.");
+        var text = (tmp.textContent || "The server refused the change").trim();
+        showError(text + (/[.!?]$/.test(text) ? "" : ".") + " Nothing was changed.");
       }
     });
     box.addEventListener("htmx:sendError", function (evt) {
