@@ -71,7 +71,7 @@ def document_links(
         select(Link)
         .where(Link.document_id == document_id, Link.level == level)
         .order_by(Link.position)
-        .options(selectinload(Link.members).selectinload(LinkSegment.segment))
+        .options(selectinload(Link.members).selectinload(LinkSegment.segment), selectinload(Link.status_by))
         .offset(offset)
     )
     if limit is not None:

@@ -54,9 +54,9 @@ def build_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from app.web import admin, alignment, auth, glossary, interchange, projects, review
+    from app.web import admin, alignment, auth, glossary, interchange, projects, review, workflow
 
-    for module in (auth, projects, review, interchange, glossary, alignment, admin):
+    for module in (auth, projects, review, interchange, workflow, glossary, alignment, admin):
         app.register_blueprint(module.bp)
 
     app.teardown_appcontext(_close_session)

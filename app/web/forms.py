@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    FloatField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
@@ -37,6 +46,8 @@ class ProjectForm(FlaskForm):
 class SegmentForm(FlaskForm):
     text = TextAreaField("English", validators=[Length(max=100_000)])
     base_version = IntegerField(validators=[Optional()])
+    seconds = FloatField(validators=[Optional()])
+    confirm = HiddenField()
     reason = StringField("Why", validators=[Optional(), Length(max=2000)])
     category = SelectField("Error category",
                            choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in ERROR_CATEGORIES],

@@ -6,8 +6,9 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from app import services
+from app.config import mqm_weights
 from app.errors import Conflict, InputError
-from app.services import findings
+from app.services import findings, workflow
 from app.storage import queries
 from app.storage.models import Document, Segment
 from app.textdiff import word_diff
@@ -25,18 +26,31 @@ def document(doc_id: int):
     page = request.args.get("page", 1, type=int)
     show = request.args.get("show", "all")
     check = request.args.get("check", "")
+    status = request.args.get("status", "")
+    reviewer = request.args.get("reviewer", "")
     found = findings.document_findings(session, doc.id)
     only = None
     if show == "flagged":
         only = found.flagged_links()
     if check:
-        only = {lid for lid, fs in found.by_link.items() if any(f.check == check for f in fs)}
+        only = {lid for lid, fs in found.by_link.items() if any(f.check == check for f in fs)} & (only or set(
+            found.by_link))
+    all_links = queries.document_links(session, doc.id)
+    if status or reviewer:
+        chosen = {link.id for link in all_links if (not status or link.status == status)
+                  and (not reviewer or (link.status_by and link.status_by.username == reviewer))}
+        only = chosen if only is None else only & chosen
+    reviewers = sorted({link.status_by.username for link in all_links if link.status_by})
     rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only)
     counts = queries.revision_counts(session, doc.id)
+    conf = current_app.config
     return render_template(
         "review/document.html", doc=doc, rows=rows, page=min(max(page, 1), pages), pages=pages,
         stats=services.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
-        found=found, show=show, check=check,
+        found=found, show=show, check=check, status=status, reviewer=reviewer, reviewers=reviewers,
+        statuses=workflow.status_counts(session, doc.id),
+        open_comments=workflow.open_comment_counts(session, doc.id),
+        score=workflow.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]), conf["MQM_THRESHOLD"]),
     )
 
 
@@ -53,7 +67,12 @@ def save(seg_id: int):
         rev = services.save_segment(
             session, seg_id, mine, base, current_user, reason=form.reason.data or "",
             category=form.category.data or None, severity=form.severity.data or None,
+            seconds=form.seconds.data,
         )
+        if form.confirm.data:
+            link = workflow.link_of_segment(session, seg_id)
+            if link is not None:
+                workflow.set_status(session, link.id, workflow.confirm_status(current_user), current_user)
         session.commit()
     except Conflict as exc:
         session.rollback()
@@ -122,6 +141,14 @@ def cell(seg_id: int):
     return _cell(session, seg, saved=False, with_findings=True)
 
 
+def render_cell(session, seg: Segment, oob: bool = False) -> str:
+    """The English cell of ``seg`` as saved now (out of band when ``oob``), with fresh highlights."""
+    found = findings.document_findings(session, seg.document_id)
+    count = len(queries.segment_revisions(session, seg.id))
+    return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count,
+                           marks=found.marks.get(seg.id), oob=oob)
+
+
 def _cell(session, seg: Segment, saved: bool, with_findings: bool):
     """The English cell as saved now, plus (out of band) its row's findings, both from a fresh check run."""
     found = findings.document_findings(session, seg.document_id)
@@ -132,7 +159,8 @@ def _cell(session, seg: Segment, saved: bool, with_findings: bool):
     if with_findings and link is not None:
         # Table cells must travel in a <template> for htmx to swap them out of band.
         html += "<template>" + render_template("review/_findings.html", link=link, oob=True, open=False,
-                                               row_findings=found.by_link.get(link.id, [])) + "</template>"
+                                               row_findings=found.by_link.get(link.id, []))
+        html += render_template("review/_status.html", link=link, oob=True) + "</template>"
     return html
 
 

@@ -2,48 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app, demo_doc):
-    """The app served by waitress on a free loopback port for the length of one test."""
-    from waitress import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", demo_doc
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser_page(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
@@ -81,7 +44,7 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
     page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
 
     row.locator("button", has_text="History").click()
-    history = page.locator("#side-panel .history")
+    history = page.locator("#side-panel .link-panel")
     history.wait_for()
     assert history.locator("del").first.inner_text() == "Maple"
     assert history.locator("ins").first.inner_text() == "Fengqiao"

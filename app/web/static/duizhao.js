@@ -11,6 +11,7 @@
   function activate(form) {
     if (!form) return;
     form.classList.add("editing");
+    if (!form.dataset.started) form.dataset.started = String(Date.now());
     var t = box(form);
     if (!t) return;
     fit(t);
@@ -61,6 +62,15 @@
     document.body.addEventListener("htmx:afterSwap", function (evt) {
       var t = evt.detail.elt.querySelector && evt.detail.elt.querySelector("textarea");
       if (t) fit(t);
+      var q = document.getElementById("search-q");
+      if (q && evt.detail.target && evt.detail.target.id === "side-panel" && evt.detail.target.contains(q)) q.focus();
+    });
+    // Time spent editing goes with the save (seconds since the paragraph was opened for editing).
+    document.body.addEventListener("htmx:configRequest", function (evt) {
+      var form = evt.detail.elt.closest && evt.detail.elt.closest("form.en-form");
+      if (form && form.dataset.started && evt.detail.parameters) {
+        evt.detail.parameters.seconds = String((Date.now() - Number(form.dataset.started)) / 1000);
+      }
     });
   });
 
@@ -91,6 +101,8 @@
       evt.preventDefault();
       var all = forms();
       var next = all[all.indexOf(form) + 1];
+      var confirmBox = form.querySelector("input[name=confirm]");
+      if (confirmBox) confirmBox.value = "1";
       if (window.htmx) { htmx.trigger(form, "submit"); } else { form.submit(); return; }
       if (next) activate(next);
       return;
@@ -108,6 +120,14 @@
       evt.preventDefault();
       move(t.closest("form"), evt.key === "ArrowDown" ? 1 : -1);
       return;
+    }
+    if (evt.key && evt.key.toLowerCase() === "f" && evt.ctrlKey && evt.shiftKey) {
+      var opener = document.querySelector("[data-search-open]");
+      if (opener) {
+        evt.preventDefault();
+        htmx.trigger(opener, "click");
+        return;
+      }
     }
     var typing = t.matches && t.matches("input, textarea, select, [contenteditable]");
     if (!typing && evt.key === "?") {
