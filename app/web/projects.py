@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import services
 from app.errors import InputError
+from app.services import interchange
 from app.storage import queries
 from app.web import get_session
 from app.web.forms import ImportForm
@@ -33,8 +34,8 @@ def import_files():
         zh = services.Upload(form.zh_file.data.filename or "", form.zh_file.data.read())
         en = services.Upload(form.en_file.data.filename or "", form.en_file.data.read())
         try:
-            doc = services.import_document(session, form.project.data, zh, en, user=current_user,
-                                           title=form.title.data or None)
+            doc = interchange.import_pair(session, form.project.data, zh, en, user=current_user,
+                                          title=form.title.data or None)
             session.commit()
         except InputError as exc:
             session.rollback()
