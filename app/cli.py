@@ -108,7 +108,8 @@ def user_list():
 
 
 IMPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx"]
-EXPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "revisions-csv"]
+EXPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "tbx", "tbx3",
+                  "revisions-csv"]
 
 
 @cli.command("import")
@@ -138,7 +139,8 @@ def import_cmd(zh_file, en_file, project, title, fmt):
               help="File to write; stdout if omitted.")
 def export_cmd(document, fmt, output):
     """Export DOCUMENT (its id): the corrected English (txt, docx, html), both sides (tmx, xliff, xliff2,
-    csv, tsv, xlsx with statuses and open findings) or the revision log (revisions-csv)."""
+    csv, tsv, xlsx with statuses and open findings), the project glossary (tbx, tbx3) or the revision log
+    (revisions-csv)."""
     from app import services
     from app.services import interchange
 

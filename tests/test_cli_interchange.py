@@ -57,3 +57,12 @@ def test_hostile_or_wrong_files_exit_2_and_store_nothing(runner, tmp_path, name,
     result = runner.invoke(["import", str(path), "--project", "Hostile"])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
     assert runner.invoke(["export", "1"]).exit_code == 2  # no document 1 was stored
+
+
+def test_export_the_project_glossary_as_tbx(runner, tmp_path):
+    assert runner.invoke(["demo"]).exit_code == 0
+    out = tmp_path / "g.tbx"
+    result = runner.invoke(["export", "1", "--format", "tbx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    entries = by_name("tbx").read(out.read_bytes(), "g.tbx")
+    assert len(entries) > 10

@@ -29,11 +29,12 @@ from app.services import Upload
 from app.storage import queries
 from app.storage.models import Comment, Document, DocumentSource, Link, LinkSegment, User
 
-EXPORT_FORMATS = ("txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx")
+EXPORT_FORMATS = ("txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "tbx", "tbx3")
 EXPORT_LABELS = {
     "txt": "English text (.txt)", "docx": "English Word (.docx)", "html": "English HTML (.html)",
     "tmx": "TMX 1.4b", "xliff": "XLIFF 1.2", "xliff2": "XLIFF 2.0", "csv": "CSV side by side",
-    "tsv": "TSV side by side", "xlsx": "Excel side by side (.xlsx)",
+    "tsv": "TSV side by side", "xlsx": "Excel side by side (.xlsx)", "tbx": "Project glossary (TBX 2008)",
+    "tbx3": "Project glossary (TBX v3)",
 }
 EXPORT_EXTENSIONS = {"xliff": ".xlf", "xliff2": ".xlf"}
 TEMPLATE_FORMATS = ("xliff", "xliff2")
@@ -253,6 +254,13 @@ def export_document(session: Session, document_id: int, format_name: str) -> Exp
         raise InputError(f"unknown export format {format_name!r}; known: {', '.join(EXPORT_FORMATS)}")
     doc = queries.get_or_404(session, Document, document_id, "document")
     fmt = by_name(format_name)
+    if fmt.kind == "glossary":  # the document's project glossary, every entry with its status
+        from app.services.glossary import to_entry
+
+        glossary = queries.project_glossary(session, doc.project_id)
+        entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
+        stem = Path(doc.zh_filename).stem or f"document-{doc.id}"
+        return Export(data=fmt.write(entries), filename=f"{stem}-glossary.tbx", mimetype=fmt.mimetype)
     if fmt.kind == "document":
         data = fmt.write(english_document(session, doc.id))
     else:
