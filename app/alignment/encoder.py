@@ -88,59 +88,79 @@ class SpanEncoder:
         return np.split(feats, starts[1:])
 
     # -- span level -------------------------------------------------------------
-    def span_sums(self, texts: Sequence[str], max_span: int,
-                  progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Pre-head sums (n, k, 1280) and token counts (n, k) of spans i..i+s for s < k.
+    def span_vectors(self, texts: Sequence[str], max_span: int,
+                     progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Unit vectors (n, k, 512) of every span of 1..k consecutive texts (zeros past the end).
 
-        Spans that run past the end have count 0.
+        Works through the text in chunks, so only the 512-d outputs are kept for the
+        whole document, never the 1280-d token sums.
         """
         toks = self.tokenize(texts)
         n = len(toks)
         k = max_span
-        dim = self.model._feat_dim
-        sums = np.zeros((n, k, dim), dtype=np.float32)
-        counts = np.zeros((n, k), dtype=np.int64)
+        out = np.zeros((n, k, 512), dtype=np.float32)
         if n == 0:
-            return sums, counts
+            return out
         lens = np.array([len(t) for t in toks], dtype=np.int64)
         pos = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lens, out=pos[1:])
         stream = np.fromiter((t for seq in toks for t in seq), dtype=np.int64, count=int(pos[-1]))
-
-        # edges at every boundary b (0..n): start edge uses stream[pos[b]:pos[b]+2R], end edge
-        # stream[pos[b]-2R:pos[b]]; only spans of >= 2R tokens use them.
-        r2 = 2 * REACH
-        start_seq = [[_BOS, *stream[pos[b]:pos[b] + r2].tolist()] for b in range(n)]
-        end_seq = [[*stream[max(0, pos[b] - r2):pos[b]].tolist(), _EOS] for b in range(1, n + 1)]
-        start_edge = np.stack([f[:REACH + 1].sum(0) for f in self.features(start_seq)])
-        end_edge = np.stack([f[-(REACH + 1):].sum(0) for f in self.features(end_seq)])
-
-        short: list[tuple[int, int]] = []
         for a in range(0, n, _CHUNK):
             b = min(n, a + _CHUNK)
-            last = min(n, b + k - 1)
-            lo, hi = int(pos[a]), int(pos[last])
-            feats = self.features([stream[lo:hi]])[0].astype(np.float64)
-            cum = np.zeros((hi - lo + 1, dim), dtype=np.float64)
-            np.cumsum(feats, axis=0, out=cum[1:])
-            for i in range(a, b):
-                for s in range(k):
-                    j = i + s + 1
-                    if j > n:
-                        break
-                    length = int(pos[j] - pos[i])
-                    counts[i, s] = length + 2
-                    if length < r2:
-                        short.append((i, s))
-                        continue
-                    mid = cum[pos[j] - REACH - lo] - cum[pos[i] + REACH - lo]
-                    sums[i, s] = mid + start_edge[i] + end_edge[j - 1]
+            sums, counts = self._chunk_sums(stream, pos, a, b, k)
+            out[a:b] = self.head(sums, counts)
             if progress:
                 progress(b - a)
+        return out
+
+    def span_sums(self, texts: Sequence[str], max_span: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pre-head sums (n, k, 1280) and token counts (n, k) of spans i..i+s for s < k (count 0 past the end)."""
+        toks = self.tokenize(texts)
+        n = len(toks)
+        lens = np.array([len(t) for t in toks], dtype=np.int64)
+        pos = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lens, out=pos[1:])
+        stream = np.fromiter((t for seq in toks for t in seq), dtype=np.int64, count=int(pos[-1]))
+        parts = [self._chunk_sums(stream, pos, a, min(n, a + _CHUNK), max_span) for a in range(0, n, _CHUNK)]
+        if not parts:
+            return np.zeros((0, max_span, self.model._feat_dim), np.float32), np.zeros((0, max_span), np.int64)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def _chunk_sums(self, stream: np.ndarray, pos: np.ndarray, a: int, b: int, k: int):
+        """Pre-head sums and token counts of the spans that start at sentences a..b-1."""
+        n = len(pos) - 1
+        dim = self.model._feat_dim
+        r2 = 2 * REACH
+        sums = np.zeros((b - a, k, dim), dtype=np.float32)
+        counts = np.zeros((b - a, k), dtype=np.int64)
+        last = min(n, b + k - 1)
+        # start edges at a..b-1 and end edges at a+1..last: BOS + first 2R tokens / last 2R tokens + EOS
+        start_seq = [[_BOS, *stream[pos[x]:pos[x] + r2].tolist()] for x in range(a, b)]
+        end_seq = [[*stream[max(0, pos[x] - r2):pos[x]].tolist(), _EOS] for x in range(a + 1, last + 1)]
+        start_edge = [f[:REACH + 1].sum(0) for f in self.features(start_seq)]
+        end_edge = [f[-(REACH + 1):].sum(0) for f in self.features(end_seq)]
+        lo, hi = int(pos[a]), int(pos[last])
+        feats = self.features([stream[lo:hi]])[0].astype(np.float64)
+        cum = np.zeros((hi - lo + 1, dim), dtype=np.float64)
+        np.cumsum(feats, axis=0, out=cum[1:])
+        del feats
+        short: list[tuple[int, int]] = []
+        for i in range(a, b):
+            for s in range(k):
+                j = i + s + 1
+                if j > n:
+                    break
+                length = int(pos[j] - pos[i])
+                counts[i - a, s] = length + 2
+                if length < r2:
+                    short.append((i, s))
+                    continue
+                mid = cum[pos[j] - REACH - lo] - cum[pos[i] + REACH - lo]
+                sums[i - a, s] = mid + start_edge[i - a] + end_edge[j - a - 1]
         if short:
             seqs = [[_BOS, *stream[pos[i]:pos[i + s + 1]].tolist(), _EOS] for i, s in short]
             for (i, s), f in zip(short, self.features(seqs), strict=True):
-                sums[i, s] = f.sum(0)
+                sums[i - a, s] = f.sum(0)
         return sums, counts
 
     def head(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -155,12 +175,6 @@ class SpanEncoder:
             idx = ok[a:a + 4096]
             out[idx] = _head(m, s[idx], c[idx])
         return out.reshape(*shape, 512)
-
-    def span_vectors(self, texts: Sequence[str], max_span: int,
-                     progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Unit vectors (n, k, 512) of every span of 1..k consecutive texts (zeros past the end)."""
-        sums, counts = self.span_sums(texts, max_span, progress)
-        return self.head(sums, counts)
 
 
 def _token_features(m, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
