@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict, InputError, NotFound
 from app.model import Bead
@@ -141,7 +142,10 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     _move_link_rows(session, [(a.id, b.id) for a, b in gone])
     for link, _ in gone:
         session.delete(link)
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("someone else changed these links meanwhile; reload the page and try again") from None
     change = AlignmentChange(
         document_id=document_id, level=LEVEL, op=op, before=json.dumps(_describe(before, pos)),
         after=json.dumps(_describe(groups, pos)), summary=summary[:2000], reason=(reason or "").strip()[:2000],
