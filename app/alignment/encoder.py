@@ -30,6 +30,7 @@ from app.errors import InputError
 REACH = 4  # tokens of context on each side that change a token's feature
 _BOS, _EOS = 1, 2
 _CHUNK = 192  # sentences per continuous-stream chunk
+_BUDGET = 1024  # tokens per forward batch
 
 _use = None
 
@@ -66,7 +67,7 @@ class SpanEncoder:
         batch: list[Sequence[int]] = []
         size = 0
         for seq in seqs:
-            if batch and size + len(seq) > 2048:
+            if batch and size + len(seq) > _BUDGET:
                 out.extend(self._features_batch(batch))
                 batch, size = [], 0
             batch.append(seq)
@@ -86,6 +87,20 @@ class SpanEncoder:
         np.cumsum(lens[:-1], out=starts[1:])
         feats = _token_features(m, flat, starts, lens)
         return np.split(feats, starts[1:])
+
+    def stream_features(self, stream: np.ndarray, piece: int = 320) -> np.ndarray:
+        """Features of a token stream read as one text, computed in cache-sized overlapping pieces."""
+        total = len(stream)
+        seqs, keep = [], []
+        for a in range(0, total, piece):
+            b = min(total, a + piece)
+            s0, s1 = max(0, a - REACH), min(total, b + REACH)
+            seqs.append(stream[s0:s1])
+            keep.append((a - s0, a - s0 + b - a))
+        parts = self.features(seqs)
+        if not parts:
+            return np.zeros((0, self.model._feat_dim), dtype=np.float32)
+        return np.concatenate([f[x:y] for f, (x, y) in zip(parts, keep, strict=True)])
 
     # -- span level -------------------------------------------------------------
     def span_vectors(self, texts: Sequence[str], max_span: int,
@@ -140,10 +155,15 @@ class SpanEncoder:
         start_edge = [f[:REACH + 1].sum(0) for f in self.features(start_seq)]
         end_edge = [f[-(REACH + 1):].sum(0) for f in self.features(end_seq)]
         lo, hi = int(pos[a]), int(pos[last])
-        feats = self.features([stream[lo:hi]])[0].astype(np.float64)
-        cum = np.zeros((hi - lo + 1, dim), dtype=np.float64)
-        np.cumsum(feats, axis=0, out=cum[1:])
-        del feats
+        # prefix sums of the continuous stream, only at the cut points spans need
+        cuts = np.unique(np.clip(np.concatenate([pos[a:last + 1] + REACH, pos[a:last + 1] - REACH]), lo, hi))
+        feats = self.stream_features(stream[lo:hi])
+        seg = np.add.reduceat(feats, cuts[:-1] - lo, axis=0, dtype=np.float64) if len(cuts) > 1 else None
+        prefix = np.zeros((len(cuts), dim), dtype=np.float64)
+        if seg is not None:
+            np.cumsum(seg, axis=0, out=prefix[1:])
+        # prefix[c] = sum of features from cuts[0] up to cuts[c]
+        at = {int(c): k for k, c in enumerate(cuts)}
         short: list[tuple[int, int]] = []
         for i in range(a, b):
             for s in range(k):
@@ -155,7 +175,7 @@ class SpanEncoder:
                 if length < r2:
                     short.append((i, s))
                     continue
-                mid = cum[pos[j] - REACH - lo] - cum[pos[i] + REACH - lo]
+                mid = prefix[at[int(pos[j]) - REACH]] - prefix[at[int(pos[i]) + REACH]]
                 sums[i - a, s] = mid + start_edge[i - a] + end_edge[j - a - 1]
         if short:
             seqs = [[_BOS, *stream[pos[i]:pos[i + s + 1]].tolist(), _EOS] for i, s in short]
