@@ -542,7 +542,10 @@ def check_links(session: Session, document_id: int) -> list[str]:
             if m.segment.retired:
                 problems.append(f"retired segment {m.segment_id} is linked")
     for side in ("zh", "en"):
-        active = [s.id for s in queries.document_segments(session, document_id, side)]
+        segs = queries.document_segments(session, document_id, side)
+        if [s.position for s in segs] != list(range(len(segs))):
+            problems.append(f"active {side} positions are not 0..n-1")
+        active = [s.id for s in segs]
         missing = set(active) - set(seen)
         if missing:
             problems.append(f"{side} segments not linked: {sorted(missing)}")

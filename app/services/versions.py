@@ -77,7 +77,9 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     retired_ids = {s.id for s in retired}
     new_index = {x.id: k for k, x in enumerate(order) if isinstance(x, Segment)}
     groups = [_group(x) for x in links]
-    dirty = [any(i in retired_ids for i in g.en) for g in groups]
+    # A link is re-aligned when it lost an English paragraph or one was inserted between its paragraphs.
+    dirty = [any(i in retired_ids for i in g.en)
+             or (bool(g.en) and new_index[g.en[-1]] - new_index[g.en[0]] + 1 != len(g.en)) for g in groups]
     regions = _regions(groups, dirty, new_index, order)
     todo = [r for r in regions if any(dirty[k] for k in r.links) or any(isinstance(order[k], str) for k in r.en)]
 

@@ -204,10 +204,11 @@ def test_editing_needs_the_edit_permission(session, demo_doc):
         al.merge(session, demo_doc, link_id(session, demo_doc, 1), None)
 
 
-def test_random_edits_keep_links_monotone_and_undo_all(session, demo_doc):
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_keep_links_monotone_and_undo_all(session, demo_doc, seed):
     tom = user(session)
     original = shape(session, demo_doc)
-    rng = random.Random(3)
+    rng = random.Random(seed)
     done = 0
     for _ in range(120):
         n = len(shape(session, demo_doc))
@@ -371,3 +372,30 @@ def test_cli_import_version(runner, demo_doc, tmp_path):
     assert result.exit_code == 2 and "Error: your role does not allow this (import)" in result.output
     result = runner.invoke(["import-version", str(demo_doc), str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "cannot read the file" in result.output
+
+
+@pytest.mark.parametrize("seed", [*range(6), 40])  # 40: a paragraph inserted inside a 1-2 link
+def test_random_versions_keep_links_sound(session, demo_doc, seed):
+    rng = random.Random(seed)
+    rita = user(session, "rita")
+    lines = [line for line in EN_LINES if line.strip()]
+    for version in range(2):
+        for _ in range(rng.randint(1, 6)):
+            k = rng.randrange(len(lines))
+            what = rng.choice(["change", "delete", "insert", "split", "join"])
+            if what == "change":
+                lines[k] = lines[k] + f" (v{version})"
+            elif what == "delete" and len(lines) > 1:
+                del lines[k]
+            elif what == "insert":
+                lines.insert(k, f"Inserted paragraph {version}-{k}.")
+            elif what == "split" and " " in lines[k]:
+                head, tail = lines[k].split(" ", 1)
+                lines[k:k + 1] = [head, tail]
+            elif what == "join" and k + 1 < len(lines):
+                lines[k:k + 2] = [lines[k] + " " + lines[k + 1]]
+        result = import_new_version(session, demo_doc, _version(lines), rita, method="length")
+        assert result.kept + result.new == len(lines)
+        assert [s.text for s in queries.document_segments(session, demo_doc, "en")] == lines
+        assert len(queries.document_segments(session, demo_doc, "zh")) == 18
+        sound(session, demo_doc)
