@@ -161,7 +161,13 @@ class Xliff12(BitextFormat):
                 target = etree.Element(f"{{{ns}}}target" if ns else "target")
                 source.addnext(target)
             if split_unit(inline_text(target)) != pair.en:
-                _set_text(target, join_paragraphs(pair.en))
+                # segmented targets (SDLXLIFF, Okapi) keep their <mrk mtype="seg"> wrappers
+                marks = [m for m in target.iter() if local(m.tag) == "mrk" and m.get("mtype") == "seg"]
+                if marks:
+                    for index, mark in enumerate(marks):
+                        _set_text(mark, join_paragraphs(pair.en) if index == 0 else "")
+                else:
+                    _set_text(target, join_paragraphs(pair.en))
             self._set_state(unit, pair)
             old = _children(unit, "note")
             if [n for n in ((o.text or "").strip() for o in old) if n] != _notes(pair):

@@ -136,6 +136,17 @@ class TestXliff12(FormatContract):
         # untouched units stay byte-identical, inline markup included
         assert b'<g id="1" sdl:style="bold">Supreme</g>' in out
 
+    def test_segmented_targets_keep_their_mrk(self):
+        data = b"""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="zh"
+        target-language="en" datatype="plaintext" original="x"><body><trans-unit id="1"><source>\xe4\xbd\xa0</source>
+        <seg-source><mrk mtype="seg" mid="1">\xe4\xbd\xa0</mrk></seg-source>
+        <target><mrk mtype="seg" mid="1">Hi</mrk></target></trans-unit></body></file></xliff>"""
+        from dataclasses import replace
+
+        bitext = self.fmt.read(data, "m.xlf")
+        out = self.fmt.write(replace(bitext, template=data, pairs=(replace(bitext.pairs[0], en=("Hello",)),)))
+        assert b'<target state="translated"><mrk mtype="seg" mid="1">Hello</mrk></target>' in out
+
     def test_english_to_chinese_file_is_read_chinese_first(self):
         data = b"""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"
         target-language="zh-CN" datatype="plaintext" original="x"><body><trans-unit id="1"><source>Hello</source>
@@ -277,3 +288,55 @@ def test_wrong_root_and_wrong_version():
         by_name("tmx").read(b"<html/>", "a.tmx")
     with pytest.raises(FormatError, match="not an XLIFF file"):
         by_name("xliff").read(b"<tmx/>", "a.xlf")
+
+
+# ---------------------------------------------------------------- fuzzing inside the office zips
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.formats.contract import FUZZ  # noqa: E402
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+_OFFICE = {
+    "docx": (_members(by_name("docx").write(TextDocument(("第一段。", "Second paragraph.", "Third")))),
+             ("word/document.xml", "word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels")),
+    "xlsx": (_members(by_name("xlsx").write(SAMPLE_BITEXT)),
+             ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "[Content_Types].xml")),
+}
+
+
+def _fuzz_inside(name):
+    @FUZZ
+    @given(st.data())
+    def test(data):
+        members, parts = _OFFICE[name]
+        members = dict(members)
+        part = data.draw(st.sampled_from([p for p in parts if p in members]))
+        body = bytearray(members[part])
+        for _ in range(data.draw(st.integers(1, 6))):
+            pos = data.draw(st.integers(0, max(len(body) - 1, 0)))
+            op = data.draw(st.sampled_from(["flip", "delete", "insert"]))
+            if op == "flip" and body:
+                body[pos] = data.draw(st.sampled_from(b"<>/=\"' &;xw:0\x00\xff"))
+            elif op == "delete":
+                del body[pos: pos + data.draw(st.integers(1, 30))]
+            else:
+                body[pos:pos] = data.draw(st.sampled_from([b"<", b"</w:p>", b"<w:p>", b"&", b"\"", b"<x/>",
+                                                           b"<!-- -->", b"]]>", b"\xe4\xbd"]))
+        members[part] = bytes(body)
+        try:
+            by_name(name).read(_zip(members), "fuzz." + name)
+        except FormatError:
+            pass
+
+    return test
+
+
+test_fuzz_inside_docx = _fuzz_inside("docx")
+test_fuzz_inside_xlsx = _fuzz_inside("xlsx")
