@@ -164,3 +164,23 @@ def test_wrong_kind_of_file_is_explained(session):
         interchange.import_files(session, "P", [services.Upload("a.txt", b"x"), services.Upload("b.tmx", b"x")])
     with pytest.raises(InputError, match="unknown export format"):
         interchange.export_document(session, 1, "pdf")
+
+
+def test_side_by_side_exports_carry_status_and_open_findings(session, demo_doc):
+    from app.services.findings import document_findings
+
+    flagged = document_findings(session, demo_doc).by_link
+    assert flagged  # the demo has seeded defects
+    bitext = by_name("csv").read(interchange.export_document(session, demo_doc, "csv").data, "x.csv")
+    assert len(bitext.pairs) == 18
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(interchange.export_document(session, demo_doc, "csv").data
+                                           .decode("utf-8-sig"))))
+    assert set(rows[0]) == {"zh", "en", "status", "note", "findings"}
+    assert sum(1 for r in rows if r["findings"]) == len(flagged)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(interchange.export_document(session, demo_doc, "xlsx").data)).active
+    assert [c.value for c in sheet[1]] == ["zh", "en", "status", "note", "findings"]
+    assert sum(1 for row in sheet.iter_rows(min_row=2, values_only=True) if row[4]) == len(flagged)
