@@ -62,4 +62,6 @@ def _cumsum(values: Sequence[int]) -> list[int]:
 def align_lengths(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> list[Bead]:
     """Align two lists of paragraphs by length alone (the baseline aligner)."""
     cost = LengthCost([text_length(t) for t in src_texts], [text_length(t) for t in tgt_texts])
-    return dp_align(len(src_texts), len(tgt_texts), cost, DEFAULT_BEADS)
+    n, m = len(src_texts), len(tgt_texts)
+    band = None if n + m <= 400 else max(40, abs(n - m) + (n + m) // 20)  # linear time on long documents
+    return dp_align(n, m, cost, DEFAULT_BEADS, band=band)

@@ -29,18 +29,28 @@ class PairContext:
     zh: str
     en: str
     glossary: CompiledGlossary
+    memo: dict | None = field(default=None, repr=False, compare=False)  # shared across runs, one glossary
+
+    def _memo(self, kind: str, text: str, compute):
+        if self.memo is None:
+            return compute()
+        key = (kind, text)
+        value = self.memo.get(key)
+        if value is None:
+            value = self.memo[key] = compute()
+        return value
 
     @cached_property
     def en_tokens(self) -> Tokens:
-        return Tokens.of(self.en)
+        return self._memo("en_tokens", self.en, lambda: Tokens.of(self.en))
 
     @cached_property
     def zh_terms(self) -> list[ZhMatch]:
-        return self.glossary.match_zh(self.zh)
+        return self._memo("zh_terms", self.zh, lambda: self.glossary.match_zh(self.zh))
 
     @cached_property
     def en_terms(self) -> list[EnMatch]:
-        return self.glossary.match_en(self.en, self.en_tokens)
+        return self._memo("en_terms", self.en, lambda: self.glossary.match_en(self.en, self.en_tokens))
 
     @cached_property
     def en_terms_by_entry(self) -> dict[int, list[EnMatch]]:

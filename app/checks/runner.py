@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from app.alignment.gale_church import align_lengths
-from app.checks.base import PARA_SEP, SEVERITY_RANK, DocumentContext, Finding, PairContext, finding_key
+from app.checks.base import PARA_SEP, SEVERITY_RANK, Check, DocumentContext, Finding, PairContext, finding_key
 from app.checks.registry import CHECKS
 from app.errors import InputError
 from app.model import Bead, Issue, Severity, TermEntry
@@ -48,8 +48,13 @@ def check_document(
     glossary: Iterable[TermEntry] | CompiledGlossary = (),
     dismissed: frozenset[str] | set[str] = frozenset(),
     checks: Iterable[str] | None = None,
+    pair_cache: dict | None = None,
 ) -> list[Finding]:
-    """Every finding of the selected checks (all by default) on an aligned document, minus dismissed keys."""
+    """Every finding of the selected checks (all by default) on an aligned document, minus dismissed keys.
+
+    ``pair_cache`` (a dict the caller keeps for one glossary) memoises the checks that look at one link
+    at a time, keyed by check and link text, so re-checking a document after a few edits is cheap.
+    """
     links = [_as_link(link) for link in links]
     _check_indices(links, len(zh_paras), len(en_paras))
     compiled = compile_glossary(glossary)
@@ -59,7 +64,7 @@ def check_document(
         raise InputError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
     pairs = [
         PairContext(src, tgt, PARA_SEP.join(zh_paras[i] for i in src), PARA_SEP.join(en_paras[j] for j in tgt),
-                    compiled)
+                    compiled, memo=pair_cache)
         for src, tgt in links
     ]
     doc = DocumentContext(pairs, compiled)
@@ -68,12 +73,28 @@ def check_document(
         check = CHECKS[check_id]()
         if check.needs_glossary and not len(compiled):
             continue
-        for pair, issue in check.check_document(doc):
+        for pair, issue in _run(check, doc, pair_cache):
             finding = place(pair, issue, zh_paras, en_paras)
             if finding.key not in dismissed:
                 findings.append(finding)
     findings.sort(key=_order)
     return findings
+
+
+def _run(check: Check, doc: DocumentContext, pair_cache: dict | None):
+    """A check's issues; per-link checks go through the cache when one is given."""
+    if pair_cache is None or type(check).check_document is not Check.check_document:
+        yield from check.check_document(doc)
+        return
+    for pair in doc.pairs:
+        if check.needs_both and not pair.complete:
+            continue
+        key = (check.check_id, pair.zh, pair.en)
+        issues = pair_cache.get(key)
+        if issues is None:
+            issues = pair_cache[key] = tuple(check.check_pair(pair))
+        for issue in issues:
+            yield pair, issue
 
 
 def _order(f: Finding):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.checks.base import Finding
@@ -14,13 +15,16 @@ from app.errors import InputError
 from app.services import require
 from app.services.glossary import term_entries
 from app.storage import queries
-from app.storage.models import Dismissal, Document, User
-from app.terminology.matching import compile_glossary
+from app.storage.models import Dismissal, Document, Link, LinkSegment, Segment, User
+from app.terminology.matching import CompiledGlossary, compile_glossary
 
 
 @dataclass
 class DocumentFindings:
-    """All open findings of a document, indexed for the review grid."""
+    """All open findings of a document, indexed for the review grid.
+
+    Glossary highlights are computed on demand for the segments a page shows (``prepare_marks``).
+    """
 
     findings: list[Finding]
     by_link: dict[int, list[Finding]] = field(default_factory=dict)  # link id -> findings
@@ -28,6 +32,7 @@ class DocumentFindings:
     en_spans: dict[int, list[tuple[int, int, Finding]]] = field(default_factory=dict)
     glossary_size: int = 0
     marks: dict[int, list[tuple[int, int, str, str]]] = field(default_factory=dict)  # segment id -> highlights
+    compiled: CompiledGlossary | None = None
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -38,22 +43,72 @@ class DocumentFindings:
     def flagged_links(self) -> set[int]:
         return {link_id for link_id, found in self.by_link.items() if found}
 
+    def prepare_marks(self, segments) -> DocumentFindings:
+        """Highlights for these segments: Chinese terms underlined; English renderings by role; finding spans."""
+        for seg in segments:
+            if seg.id in self.marks:
+                continue
+            marks = []
+            if self.compiled is not None and seg.side == "zh":
+                for m in self.compiled.match_zh(seg.text):
+                    e = self.compiled.entries[m.entry]
+                    title = f"{'/'.join(e.zh)} → {e.en}" + (f" (also: {', '.join(e.variants)})" if e.variants else "")
+                    if e.note:
+                        title += f" · {e.note}"
+                    marks.append((m.start, m.end, "term", title))
+            elif self.compiled is not None:
+                for m in self.compiled.match_en(seg.text):
+                    e = self.compiled.entries[m.entry]
+                    if m.role == "forbidden":
+                        cls, title = "term-bad", f"forbidden rendering of {'/'.join(e.zh)}; use '{e.en}'"
+                    elif m.problem:
+                        cls, title = "term-form", f"{'/'.join(e.zh)} → '{e.en}': {m.problem}"
+                    else:
+                        cls, title = "term-ok", f"{m.role} rendering of {'/'.join(e.zh)} ('{e.en}')"
+                    marks.append((m.start, m.end, cls, title))
+            spans = self.zh_spans if seg.side == "zh" else self.en_spans
+            for start, end, f in spans.get(seg.id, ()):
+                marks.append((start, end, f"finding sev-{f.severity}", f"{f.check}: {f.message}"))
+            self.marks[seg.id] = marks
+        return self
+
+
+@dataclass(frozen=True)
+class _Seg:
+    id: int
+    side: str
+    position: int
+    text: str
 
 
 def _document_text(session: Session, document_id: int):
-    """Current paragraphs of both sides and the links as index tuples over them."""
+    """Current paragraphs of both sides, the link ids in order and the links as index tuples over the
+    paragraphs (plain rows, no ORM objects: this runs on every page of the review screen)."""
     doc = queries.get_or_404(session, Document, document_id, "document")
-    zh = queries.document_segments(session, doc.id, "zh")
-    en = queries.document_segments(session, doc.id, "en")
-    zh_index = {s.id: i for i, s in enumerate(zh)}
-    en_index = {s.id: i for i, s in enumerate(en)}
-    links = queries.document_links(session, doc.id)
+    rows = session.execute(
+        select(Segment.id, Segment.side, Segment.position, Segment.text)
+        .where(Segment.document_id == doc.id, Segment.level == "paragraph", Segment.retired.is_(False))
+        .order_by(Segment.side, Segment.position))
+    zh, en = [], []
+    for row in rows:
+        (zh if row.side == "zh" else en).append(_Seg(row.id, row.side, row.position, row.text))
+    index = {s.id: i for i, s in enumerate(zh)} | {s.id: i for i, s in enumerate(en)}
+    sides = {s.id: "zh" for s in zh} | {s.id: "en" for s in en}
+    members: dict[int, list[int]] = {}
+    order: list[int] = []
+    for link_id, seg_id in session.execute(
+            select(Link.id, LinkSegment.segment_id).join(LinkSegment, LinkSegment.link_id == Link.id)
+            .where(Link.document_id == doc.id, Link.level == "paragraph").order_by(Link.position)):
+        if link_id not in members:
+            members[link_id] = []
+            order.append(link_id)
+        members[link_id].append(seg_id)
     shape = []
-    for link in links:
-        src = tuple(sorted(zh_index[m.segment_id] for m in link.members if m.segment_id in zh_index))
-        tgt = tuple(sorted(en_index[m.segment_id] for m in link.members if m.segment_id in en_index))
-        shape.append((src, tgt))
-    return doc, zh, en, links, shape
+    for link_id in order:
+        segs = [sid for sid in members[link_id] if sid in index]
+        shape.append((tuple(sorted(index[sid] for sid in segs if sides[sid] == "zh")),
+                      tuple(sorted(index[sid] for sid in segs if sides[sid] == "en"))))
+    return doc, zh, en, order, shape
 
 
 def glossary_candidates(session: Session, document_id: int, limit: int = 100):
@@ -66,16 +121,76 @@ def glossary_candidates(session: Session, document_id: int, limit: int = 100):
     return discover_terms([s.text for s in zh], [s.text for s in en], shape, entries, limit=limit)
 
 
+# Results are cached per process, keyed by the database, the document and a fingerprint of everything the
+# checks read (text versions, links, alignment edits, dismissals, glossary changes); per-link check results
+# are cached per glossary, so a save re-checks one link and the document-level checks only.
+_LOCK = threading.Lock()
+_RESULTS: OrderedDict = OrderedDict()
+_PAIR_CACHES: OrderedDict = OrderedDict()
+MAX_DOCUMENTS, MAX_GLOSSARIES, MAX_PAIRS = 16, 4, 200_000
+
+
+def _fingerprint(session: Session, doc: Document) -> tuple:
+    from app.storage.models import AlignmentChange
+
+    segs = session.execute(select(func.count(Segment.id), func.max(Segment.id), func.sum(Segment.version))
+                           .where(Segment.document_id == doc.id)).one()
+    links = session.execute(select(func.count(LinkSegment.segment_id), func.max(Link.id))
+                            .join(LinkSegment, LinkSegment.link_id == Link.id)
+                            .where(Link.document_id == doc.id)).one()
+    moves = session.scalar(select(func.max(AlignmentChange.id)).where(AlignmentChange.document_id == doc.id))
+    dismissed = session.execute(select(func.count(Dismissal.id), func.max(Dismissal.id))
+                                .where(Dismissal.document_id == doc.id)).one()
+    return (tuple(segs), tuple(links), moves, tuple(dismissed), _glossary_fingerprint(session, doc.project_id))
+
+
+def _glossary_fingerprint(session: Session, project_id: int) -> tuple:
+    from app.storage.models import Glossary, Term, TermChange
+
+    return tuple(session.execute(
+        select(func.count(TermChange.id), func.max(TermChange.id))
+        .join(Term, Term.id == TermChange.term_id).join(Glossary, Glossary.id == Term.glossary_id)
+        .where(Glossary.project_id == project_id)).one())
+
+
+def _cached(cache: OrderedDict, key, limit: int):
+    value = cache.get(key)
+    if value is not None:
+        cache.move_to_end(key)
+    while len(cache) > limit:
+        cache.popitem(last=False)
+    return value
+
+
 def document_findings(session: Session, document_id: int, checks: list[str] | None = None) -> DocumentFindings:
-    """Run the checks over the document's current text with its project's approved glossary."""
-    doc, zh, en, links, shape = _document_text(session, document_id)
+    """Run the checks over the document's current text with its project's approved glossary (cached)."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    url = str(session.get_bind().url)
+    fingerprint = _fingerprint(session, doc)
+    key = (url, doc.id, tuple(checks) if checks else None)
+    with _LOCK:
+        hit = _cached(_RESULTS, key, MAX_DOCUMENTS)
+    if hit is not None and hit[0] == fingerprint:
+        return hit[1]
+    result = _compute(session, doc, checks, url, fingerprint[-1])
+    with _LOCK:
+        _RESULTS[key] = (fingerprint, result)
+    return result
+
+
+def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tuple) -> DocumentFindings:
+    doc, zh, en, link_ids, shape = _document_text(session, doc.id)
     entries = term_entries(queries.project_glossary(session, doc.project_id))
     compiled = compile_glossary(entries)
+    with _LOCK:
+        pair_cache = _cached(_PAIR_CACHES, (url, doc.project_id, glossary_fp), MAX_GLOSSARIES)
+        if pair_cache is None or len(pair_cache) > MAX_PAIRS:
+            pair_cache = _PAIR_CACHES[(url, doc.project_id, glossary_fp)] = {}
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
-    findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks)
-    result = DocumentFindings(findings, glossary_size=len(entries))
-    _glossary_marks(result, compiled, zh, en)
-    link_of = {shape_key: link.id for shape_key, link in zip(shape, links, strict=True)}
+    findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
+                              pair_cache=pair_cache)
+    result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
+    link_of = {tuple(map(tuple, s)): link_id for s, link_id in zip(shape, link_ids, strict=True)}
     for f in findings:
         link_id = link_of.get((tuple(f.link[0]), tuple(f.link[1])))
         if link_id is not None:
@@ -85,32 +200,6 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
         if f.en_span and f.en_index is not None:
             result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
     return result
-
-
-def _glossary_marks(result: DocumentFindings, compiled, zh, en) -> None:
-    """Glossary hits to highlight: Chinese terms underlined; English renderings by role; finding spans."""
-    for seg in zh:
-        for m in compiled.match_zh(seg.text):
-            e = compiled.entries[m.entry]
-            title = f"{'/'.join(e.zh)} → {e.en}" + (f" (also: {', '.join(e.variants)})" if e.variants else "")
-            if e.note:
-                title += f" · {e.note}"
-            result.marks.setdefault(seg.id, []).append((m.start, m.end, "term", title))
-    for seg in en:
-        for m in compiled.match_en(seg.text):
-            e = compiled.entries[m.entry]
-            if m.role == "forbidden":
-                cls, title = "term-bad", f"forbidden rendering of {'/'.join(e.zh)}; use '{e.en}'"
-            elif m.problem:
-                cls, title = "term-form", f"{'/'.join(e.zh)} → '{e.en}': {m.problem}"
-            else:
-                cls, title = "term-ok", f"{m.role} rendering of {'/'.join(e.zh)} ('{e.en}')"
-            result.marks.setdefault(seg.id, []).append((m.start, m.end, cls, title))
-    for spans in (result.zh_spans, result.en_spans):
-        for seg_id, items in spans.items():
-            for start, end, f in items:
-                cls = f"finding sev-{f.severity}"
-                result.marks.setdefault(seg_id, []).append((start, end, cls, f"{f.check}: {f.message}"))
 
 
 def dismiss(session: Session, document_id: int, key: str, check: str, message: str, user: User,

@@ -42,6 +42,7 @@ def document(doc_id: int):
         only = chosen if only is None else only & chosen
     reviewers = sorted({link.status_by.username for link in all_links if link.status_by})
     rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only)
+    found.prepare_marks([seg for row in rows for seg in row.zh + row.en])
     counts = queries.revision_counts(session, doc.id)
     conf = current_app.config
     return render_template(
@@ -91,10 +92,7 @@ def save(seg_id: int):
 
 
 def _link_of(session, seg: Segment):
-    for link in queries.document_links(session, seg.document_id):
-        if any(m.segment_id == seg.id for m in link.members):
-            return link
-    return None
+    return workflow.link_of_segment(session, seg.id)
 
 
 def _row_of(session, seg: Segment) -> int:
@@ -146,7 +144,7 @@ def render_cell(session, seg: Segment, oob: bool = False) -> str:
     found = findings.document_findings(session, seg.document_id)
     count = len(queries.segment_revisions(session, seg.id))
     return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count,
-                           marks=found.marks.get(seg.id), oob=oob)
+                           marks=found.prepare_marks([seg]).marks.get(seg.id), oob=oob)
 
 
 def _cell(session, seg: Segment, saved: bool, with_findings: bool):
@@ -154,7 +152,7 @@ def _cell(session, seg: Segment, saved: bool, with_findings: bool):
     found = findings.document_findings(session, seg.document_id)
     count = len(queries.segment_revisions(session, seg.id))
     html = render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=saved, revision_count=count,
-                           marks=found.marks.get(seg.id))
+                           marks=found.prepare_marks([seg]).marks.get(seg.id))
     link = _link_of(session, seg)
     if with_findings and link is not None:
         # Table cells must travel in a <template> for htmx to swap them out of band.

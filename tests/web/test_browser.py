@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +37,7 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
     page.keyboard.press("Control+Enter")  # save and move on
     row.locator(".saved").wait_for()
     assert "Saved ✓ v1" in row.locator(".saved").inner_text()
-    focused = page.evaluate("document.activeElement.closest('tr').id")
-    assert focused == "row-14"
+    expect(page.locator("#row-14 textarea[name=text]")).to_be_focused()
     # The saved text shows the approved rendering, and the finding is gone from the row.
     assert row.locator(".en-view mark.term-ok", has_text="Fengqiao Experience").count() == 1
     assert "Maple Bridge experience" not in row.locator("td.findings").text_content()

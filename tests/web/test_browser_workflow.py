@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import login
 
@@ -32,7 +33,7 @@ def test_keyboard_confirm_and_next(live_server, browser_page):
     page.keyboard.press("Control+Enter")  # save, confirm, next
     page.locator("#status-" + page.locator("#row-2").get_attribute("data-link") + " .st-label",
                  has_text="reviewed").wait_for()
-    assert page.evaluate("document.activeElement.closest('tr').id") == "row-3"
+    expect(page.locator("#row-3 textarea[name=text]")).to_be_focused()
     # Confirm the next one without changing it, then move back up with Alt+Up.
     page.keyboard.press("Control+Enter")
     page.locator("#status-" + page.locator("#row-3").get_attribute("data-link") + " .st-label",
@@ -40,7 +41,7 @@ def test_keyboard_confirm_and_next(live_server, browser_page):
     page.keyboard.press("Escape")
     page.locator("#row-4 .en-view").focus()
     page.keyboard.press("Alt+ArrowUp")
-    assert page.evaluate("document.activeElement.closest('tr').id") == "row-3"
+    expect(page.locator("#row-3 textarea[name=text]")).to_be_focused()
     # The help overlay opens with "?" outside a text box.
     page.keyboard.press("Escape")
     page.locator("h1, .progress-line").first.click()
@@ -73,8 +74,7 @@ def test_search_and_replace_with_preview(live_server, browser_page):
     page.locator("body").click()
     page.keyboard.press("Control+Shift+F")
     query = page.locator("#search-q")
-    query.wait_for()
-    assert page.evaluate("document.activeElement.id") == "search-q"
+    expect(query).to_be_focused()
     query.fill("Tongjianming")
     page.locator("#side-panel input[name=replace]").fill("Tong Jianming")
     page.locator("#side-panel button", has_text="Preview").click()
