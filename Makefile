@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-align bench-check clean
+.PHONY: run test lint bench bench-align bench-check bench-review clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## bench: every benchmark, printed as tables
-bench: bench-align bench-check
+bench: bench-align bench-check bench-review
 
 bench-align: $(STAMP)
 	$(BIN)/python bench/bench_align.py
@@ -42,3 +42,6 @@ bench-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+bench-review: $(STAMP)
+	$(BIN)/python bench/bench_review.py
