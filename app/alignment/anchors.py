@@ -80,6 +80,24 @@ _EN_NUM.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 6
                 "ninety": 90, "hundred": 100, "thousand": 1000})
 _WORD = re.compile(r"[A-Za-z]+")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+# a run of capitalised words, each possibly hyphenated: "Zhou Rui", "Bao-yu", "Chen Qingyang"
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:-[a-z]+)?(?:\s+[A-Z][a-z]+(?:-[a-z]+)?)*")
+
+
+def en_names(text: str) -> set[str]:
+    """Candidate names of an English segment, lower-cased without spaces or hyphens.
+
+    Each capitalised word, each hyphenated name joined ("Bao-yu" → "baoyu") and each run of
+    capitalised words joined ("Zhou Rui" → "zhourui").
+    """
+    out: set[str] = set()
+    for m in _NAME_RUN.finditer(text):
+        parts = m.group().split()
+        out.update(p.lower().replace("-", "") for p in parts)
+        out.update(p.split("-")[0].lower() for p in parts)
+        if len(parts) > 1:
+            out.add("".join(parts).lower().replace("-", ""))
+    return out
 
 
 def zh_number(text: str) -> int | None:
@@ -125,7 +143,7 @@ def name_vocabulary(en_texts: Sequence[str]) -> set[str]:
     caps: set[str] = set()
     lower: set[str] = set()
     for text in en_texts:
-        caps.update(w.lower() for w in _CAPITALISED.findall(text))
+        caps.update(en_names(text))
         lower.update(w for w in _WORD.findall(text) if w.islower())
     return {w for w in caps - lower if len(w) >= 2}
 
@@ -155,8 +173,7 @@ def document_anchors(zh: Sequence[str], en: Sequence[str]) -> tuple[list[frozens
     vocab = name_vocabulary(en)
     zsets = [{"#" + x for x in numbers_zh(t)} | {"@" + x for x in names}
              for t, names in zip(zh, zh_name_anchors(zh, vocab), strict=True)]
-    esets = [{"#" + x for x in numbers_en(t)} | {"@" + w.lower() for w in _CAPITALISED.findall(t)
-                                                 if w.lower() in vocab} for t in en]
+    esets = [{"#" + x for x in numbers_en(t)} | {"@" + w for w in en_names(t) if w in vocab} for t in en]
     both = set().union(*zsets) & set().union(*esets) if zsets and esets else set()
     return [frozenset(s & both) for s in zsets], [frozenset(s & both) for s in esets]
 

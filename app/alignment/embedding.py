@@ -41,7 +41,7 @@ class Params:
     merge_penalty: float = 0.0  # per sentence beyond a 1-1 bead
     length_weight: float = 0.0035  # weight of the squared length mismatch
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
-    anchor_weight: float = 0.05  # bonus per number or name found on both sides of a bead
+    anchor_weight: float = 0.2  # bonus per number or name found on both sides of a bead
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
