@@ -148,6 +148,11 @@ def name_vocabulary(en_texts: Sequence[str]) -> set[str]:
     return {w for w in caps - lower if len(w) >= 2}
 
 
+# Surnames that are seldom ordinary words: matched on their own (one syllable is otherwise too weak).
+SURNAMES = frozenset("王李刘陈杨赵周吴徐孙胡朱郭罗梁宋郑谢韩唐冯董萧曹袁邓许沈曾彭吕苏卢蒋蔡贾魏薛阎潘杜戴钟汪姜姚"
+                     "谭廖邹熊陆郝孔崔邱秦顾侯邵孟段雷钱汤尹黎龚")
+
+
 def zh_name_anchors(texts: Sequence[str], vocabulary: set[str], longest: int = 3) -> list[set[str]]:
     """For each Chinese segment, the vocabulary words spelt by the pinyin of 2..3 consecutive characters."""
     if not vocabulary:
@@ -157,9 +162,16 @@ def zh_name_anchors(texts: Sequence[str], vocabulary: set[str], longest: int = 3
     out = []
     for text in texts:
         syl = [s.lower() for s in lazy_pinyin(text)]
+        first = []  # the character each syllable starts at (non-Chinese runs come back whole)
+        at = 0
+        for item in syl:
+            first.append(text[at:at + 1])
+            at += 1 if "\u4e00" <= text[at:at + 1] <= "\u9fff" else max(1, len(item))
         found = set()
         for a in range(len(syl)):
             word = syl[a]
+            if first[a] in SURNAMES and word in vocabulary:
+                found.add(word)
             for b in range(a + 1, min(len(syl), a + longest)):  # two syllables or more: single ones are noise
                 word += syl[b]
                 if word in vocabulary:
