@@ -45,6 +45,15 @@ def _children(el, name: str):
     return [c for c in el if local(c.tag) == name]
 
 
+def _descendants(root, name: str):
+    """Elements named ``name`` in any XLIFF namespace (1.0 to 2.x) or in none; foreign namespaces are skipped."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and local(el.tag) == name:
+            ns = etree.QName(el).namespace
+            if ns is None or ns.startswith("urn:oasis:names:tc:xliff:document:"):
+                yield el
+
+
 def _first(el, name: str):
     return next((c for c in el if local(c.tag) == name), None)
 
@@ -96,7 +105,7 @@ class Xliff12(BitextFormat):
         source_lang = files[0].get("source-language", "")
         target_lang = files[0].get("target-language", "")
         pairs = []
-        for unit in root.iter(f"{{{NS12}}}trans-unit", "trans-unit"):
+        for unit in _descendants(root, "trans-unit"):
             source = _first(unit, "source")
             if source is None:
                 raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has no <source>",
@@ -148,7 +157,7 @@ class Xliff12(BitextFormat):
 
     def _update(self, bitext: Bitext) -> bytes:
         root = _root(bitext.template, bitext.name or "template", "1.2")
-        units = {u.get("id"): u for u in root.iter(f"{{{NS12}}}trans-unit", "trans-unit")}
+        units = {u.get("id"): u for u in _descendants(root, "trans-unit")}
         for pair in bitext.pairs:
             unit = units.get(pair.unit_id)
             if unit is None:
@@ -197,7 +206,7 @@ class Xliff20(BitextFormat):
     def _read(self, root, filename: str) -> Bitext:
         source_lang, target_lang = root.get("srcLang", ""), root.get("trgLang", "")
         pairs = []
-        for unit in root.iter(f"{{{NS20}}}unit", "unit"):
+        for unit in _descendants(root, "unit"):
             sources, targets, states = [], [], []
             for part in unit:
                 kind = local(part.tag)
@@ -260,7 +269,7 @@ class Xliff20(BitextFormat):
     def _update(self, bitext: Bitext) -> bytes:
         """Update units in place: the whole text goes into the first segment's target, other targets empty."""
         root = _root(bitext.template, bitext.name or "template", "2.0")
-        units = {u.get("id"): u for u in root.iter(f"{{{NS20}}}unit", "unit")}
+        units = {u.get("id"): u for u in _descendants(root, "unit")}
         for pair in bitext.pairs:
             unit = units.get(pair.unit_id)
             segments = _children(unit, "segment") if unit is not None else []
