@@ -3,8 +3,9 @@
 A zip bomb is refused by its directory alone: too many members, too large a total once
 uncompressed, or a member that expands too much. The sizes the directory declares are binding:
 Python's zipfile stops reading a member at its declared size and then fails its CRC check.
-XML members are also refused when they declare a DTD or entities, so the libraries that parse
-them (python-docx, openpyxl) never see one.
+XML members are also refused when they declare a DTD or entities, and any other member when it
+declares entities, so the libraries that parse them (python-docx; openpyxl, which parses with lxml's
+default parser and with xml.etree) never see one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_NAMES = (".xml", ".rels", ".vml")
+
+
+def _as_utf8(body: bytes) -> bytes:
+    """UTF-16/32 XML (with or without BOM) re-encoded so the byte patterns above can see it."""
+    for prefix, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"<\x00", "utf-16-le"),
+                          (b"\x00<", "utf-16-be")):
+        if body.startswith(prefix):
+            return body.decode(codec, "replace").encode("utf-8")
+    return body
 
 
 def check_zip(data: bytes, filename: str, kind: str, required: tuple[str, ...] = ()) -> None:
@@ -50,13 +63,12 @@ def check_zip(data: bytes, filename: str, kind: str, required: tuple[str, ...] =
             if missing:
                 raise FormatError(f"{filename}: not a {kind} file ({missing[0]} is missing)")
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")) or info.filename.endswith(".vml"):
-                    head = archive.read(info)
-                    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                        head = head.decode("utf-16", "replace").encode("utf-8")
-                    if _DTD.search(head):
-                        raise FormatError(f"{filename}: XML entity or DTD declarations are not allowed "
-                                          f"({info.filename}); nothing was imported")
+                # Every member: a relationship may point a library at a part whatever its name.
+                body = _as_utf8(archive.read(info))
+                pattern = _DTD if info.filename.lower().endswith(_XML_NAMES) else _ENTITY
+                if pattern.search(body):
+                    raise FormatError(f"{filename}: XML entity or DTD declarations are not allowed "
+                                      f"({info.filename}); nothing was imported")
     except FormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - zipfile raises zlib.error, struct.error, EOFError... on damage

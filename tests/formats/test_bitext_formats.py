@@ -340,3 +340,15 @@ def _fuzz_inside(name):
 
 test_fuzz_inside_docx = _fuzz_inside("docx")
 test_fuzz_inside_xlsx = _fuzz_inside("xlsx")
+
+
+@pytest.mark.parametrize("part, body", [
+    ("xl/media/image1.png", XXE % b"<worksheet/>"),
+    ("xl/worksheets/sheet1.xml", (XXE % b"<worksheet/>").decode().encode("utf-16")),
+    ("xl/worksheets/sheet1.xml", (XXE % b"<worksheet/>").decode().encode("utf-16-le")),
+])
+def test_entities_hidden_in_other_parts_or_encodings_are_refused(part, body):
+    members = dict(_OFFICE["xlsx"][0])
+    members[part] = body
+    with pytest.raises(FormatError, match="entity or DTD declarations are not allowed"):
+        by_name("xlsx").read(_zip(members), "hidden.xlsx")
