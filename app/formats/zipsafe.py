@@ -15,6 +15,7 @@ import re
 import zipfile
 
 from app.errors import FormatError
+from app.formats.xmlsafe import as_utf8
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 2_000
@@ -24,16 +25,6 @@ RATIO_FLOOR = 1024 * 1024
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_NAMES = (".xml", ".rels", ".vml")
-
-
-def _as_utf8(body: bytes) -> bytes:
-    """UTF-16/32 XML (with or without BOM) re-encoded so the byte patterns above can see it."""
-    for prefix, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-                          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"<\x00", "utf-16-le"),
-                          (b"\x00<", "utf-16-be")):
-        if body.startswith(prefix):
-            return body.decode(codec, "replace").encode("utf-8")
-    return body
 
 
 def check_zip(data: bytes, filename: str, kind: str, required: tuple[str, ...] = ()) -> None:
@@ -64,7 +55,7 @@ def check_zip(data: bytes, filename: str, kind: str, required: tuple[str, ...] =
                 raise FormatError(f"{filename}: not a {kind} file ({missing[0]} is missing)")
             for info in infos:
                 # Every member: a relationship may point a library at a part whatever its name.
-                body = _as_utf8(archive.read(info))
+                body = as_utf8(archive.read(info))
                 pattern = _DTD if info.filename.lower().endswith(_XML_NAMES) else _ENTITY
                 if pattern.search(body):
                     raise FormatError(f"{filename}: XML entity or DTD declarations are not allowed "

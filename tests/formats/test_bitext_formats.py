@@ -352,3 +352,10 @@ def test_entities_hidden_in_other_parts_or_encodings_are_refused(part, body):
     members[part] = body
     with pytest.raises(FormatError, match="entity or DTD declarations are not allowed"):
         by_name("xlsx").read(_zip(members), "hidden.xlsx")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_entity_attacks_in_utf16_are_refused_with_the_same_message(codec):
+    data = (XXE % BODIES["tmx"]).decode().encode(codec)
+    with pytest.raises(FormatError, match="entity declarations are not allowed"):
+        by_name("tmx").read(data, "wide.tmx")
