@@ -136,3 +136,21 @@ def test_sdlxliff_comes_back_with_its_namespace(client, auth):
     out = client.get(f"/documents/{new_id}/export/xliff")
     assert b'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"' in out.data
     assert "report.sdlxliff" in out.headers["Content-Disposition"]
+
+
+def test_an_imported_bilingual_document_opens_everywhere(client, auth, session):
+    """Review, alignment, report and link panel pages of a document imported from XLIFF, with a 1-0 link,
+    a 2-1 link, a note and a rejected unit."""
+    from tests.formats.contract import SAMPLE_BITEXT
+
+    auth.login()
+    response = _import_bilingual(client, auth, "sample.xlf", by_name("xliff").write(SAMPLE_BITEXT))
+    assert response.status_code == 302
+    doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    page = client.get(f"/documents/{doc_id}")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('<tr id="row-') == 5
+    assert client.get(f"/documents/{doc_id}/alignment").status_code == 200
+    assert client.get(f"/documents/{doc_id}/report").status_code == 200
+    link_id = session.scalars(select(Link.id).where(Link.document_id == doc_id).order_by(Link.position)).all()[3]
+    panel = client.get(f"/links/{link_id}/panel").get_data(as_text=True)
+    assert "wrong term" in panel and "second note" in panel
