@@ -54,6 +54,21 @@ def _descendants(root, name: str):
                 yield el
 
 
+def _keyed(root, name: str):
+    """(key, unit) pairs: the unit's id, made unique with ``@n`` when a later <file> reuses it (ids are only
+    unique within one file). Reading and in-place writing both use these keys."""
+    seen: set[str] = set()
+    for unit in _descendants(root, name):
+        key = unit.get("id", "")
+        if key in seen:
+            n = 2
+            while f"{key}@{n}" in seen:
+                n += 1
+            key = f"{key}@{n}"
+        seen.add(key)
+        yield key, unit
+
+
 def _first(el, name: str):
     return next((c for c in el if local(c.tag) == name), None)
 
@@ -105,7 +120,7 @@ class Xliff12(BitextFormat):
         source_lang = files[0].get("source-language", "")
         target_lang = files[0].get("target-language", "")
         pairs = []
-        for unit in _descendants(root, "trans-unit"):
+        for key, unit in _keyed(root, "trans-unit"):
             source = _first(unit, "source")
             if source is None:
                 raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has no <source>",
@@ -121,7 +136,7 @@ class Xliff12(BitextFormat):
                 status = "approved"
             notes = [(n.text or "").strip() for n in _children(unit, "note")]
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
-                                    unit_id=unit.get("id", "")))
+                                    unit_id=key))
         if not pairs:
             raise FormatError(f"{filename}: the XLIFF file has no translation units")
         pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang)
@@ -157,7 +172,7 @@ class Xliff12(BitextFormat):
 
     def _update(self, bitext: Bitext) -> bytes:
         root = _root(bitext.template, bitext.name or "template", "1.2")
-        units = {u.get("id"): u for u in _descendants(root, "trans-unit")}
+        units = dict(_keyed(root, "trans-unit"))
         for pair in bitext.pairs:
             unit = units.get(pair.unit_id)
             if unit is None:
@@ -206,7 +221,7 @@ class Xliff20(BitextFormat):
     def _read(self, root, filename: str) -> Bitext:
         source_lang, target_lang = root.get("srcLang", ""), root.get("trgLang", "")
         pairs = []
-        for unit in _descendants(root, "unit"):
+        for key, unit in _keyed(root, "unit"):
             sources, targets, states = [], [], []
             for part in unit:
                 kind = local(part.tag)
@@ -228,7 +243,7 @@ class Xliff20(BitextFormat):
             notes_el = _first(unit, "notes")
             notes = [(n.text or "").strip() for n in _children(notes_el, "note")] if notes_el is not None else []
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
-                                    unit_id=unit.get("id", "")))
+                                    unit_id=key))
         if not pairs:
             raise FormatError(f"{filename}: the XLIFF file has no units")
         pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang)
@@ -269,7 +284,7 @@ class Xliff20(BitextFormat):
     def _update(self, bitext: Bitext) -> bytes:
         """Update units in place: the whole text goes into the first segment's target, other targets empty."""
         root = _root(bitext.template, bitext.name or "template", "2.0")
-        units = {u.get("id"): u for u in _descendants(root, "unit")}
+        units = dict(_keyed(root, "unit"))
         for pair in bitext.pairs:
             unit = units.get(pair.unit_id)
             segments = _children(unit, "segment") if unit is not None else []

@@ -359,3 +359,18 @@ def test_entity_attacks_in_utf16_are_refused_with_the_same_message(codec):
     data = (XXE % BODIES["tmx"]).decode().encode(codec)
     with pytest.raises(FormatError, match="entity declarations are not allowed"):
         by_name("tmx").read(data, "wide.tmx")
+
+
+def test_xliff_ids_repeated_across_files_are_updated_in_the_right_unit():
+    from dataclasses import replace
+
+    data = """<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+    <file original="a" source-language="zh" target-language="en" datatype="plaintext"><body>
+      <trans-unit id="1"><source>甲</source><target>A</target></trans-unit></body></file>
+    <file original="b" source-language="zh" target-language="en" datatype="plaintext"><body>
+      <trans-unit id="1"><source>乙</source><target>B</target></trans-unit></body></file></xliff>""".encode()
+    fmt = by_name("xliff")
+    bitext = fmt.read(data, "two.xlf")
+    assert [p.unit_id for p in bitext.pairs] == ["1", "1@2"]
+    edited = replace(bitext, template=data, pairs=(bitext.pairs[0], replace(bitext.pairs[1], en=("Bee",))))
+    assert [p.en for p in fmt.read(fmt.write(edited), "x").pairs] == [("A",), ("Bee",)]
