@@ -54,6 +54,12 @@ def speech_shares(texts: Sequence[str], lang: str) -> np.ndarray:
     return out
 
 
+def marks(texts: Sequence[str]) -> np.ndarray:
+    """Counts (n, 2) of question and exclamation marks per segment (full-width and ASCII)."""
+    return np.array([[t.count("?") + t.count("？"), t.count("!") + t.count("！")] for t in texts],
+                    dtype=np.float64).reshape(len(texts), 2)
+
+
 def span_fraction(flags: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """Weighted share (n, k) of flagged segments in each span i..i+s."""
     n = len(flags)

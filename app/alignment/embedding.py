@@ -42,6 +42,8 @@ class Params:
     length_weight: float = 0.0035  # weight of the squared length mismatch
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
     anchor_weight: float = 0.2  # bonus per number or name found on both sides of a bead
+    punct_weight: float = 0.08  # bonus per question or exclamation mark found on both sides
+    punct_miss: float = 0.0  # penalty per question or exclamation mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
@@ -146,6 +148,8 @@ def align_vectors(
     params: Params,
     zanchor: Sequence[frozenset] | None = None,
     eanchor: Sequence[frozenset] | None = None,
+    zmarks: np.ndarray | None = None,
+    emarks: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths."""
     n, m = zv.shape[0], ev.shape[0]
@@ -184,6 +188,10 @@ def align_vectors(
         index = anchor_mod.AnchorIndex(zanchor, eanchor, kz, ke)
 
     p = params
+    use_marks = (p.punct_weight or p.punct_miss) and zmarks is not None and emarks is not None
+    if use_marks:  # (n, k, 2) counts of ? and ! per span
+        zm = np.stack([span_table(zmarks[:, c], kz) for c in range(zmarks.shape[1])], -1)
+        em = np.stack([span_table(emarks[:, c], ke) for c in range(emarks.shape[1])], -1)
     sizes = {(a, b): ((a + b) / 2) ** p.size_exponent for a in range(kz + 1) for b in range(ke + 1)}
 
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
@@ -202,6 +210,9 @@ def align_vectors(
             x2 = x * x
         out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x2
         out -= p.merge_penalty * (di + dj - 2)
+        if use_marks:
+            a, b = zm[i, di - 1], em[js, dj - 1]
+            out += (p.punct_weight * np.minimum(a, b) - p.punct_miss * np.abs(a - b)).sum(-1)
         if use_anchors:
             shared, missing = index.shared_and_missing(i, di, dj, js)
             out += p.anchor_weight * shared - p.anchor_miss * missing
@@ -262,4 +273,7 @@ class EmbeddingAligner:
         za = ea = None
         if params.anchor_weight or params.anchor_miss:
             za, ea = anchor_mod.document_anchors(zh, en)
-        return align_vectors(zv, ev, zlen, elen, params, za, ea)
+        zm = em = None
+        if params.punct_weight or params.punct_miss:
+            zm, em = anchor_mod.marks(zh), anchor_mod.marks(en)
+        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em)
