@@ -84,3 +84,14 @@ def test_merge_with_the_keyboard_and_undo(live_server, browser_page, tmp_path):
     assert "undo of #" in page.locator(".align-history").inner_text()
     assert "✎ manual" not in page.locator("#link-4").inner_text()
     assert page.locator("#align-error").inner_text().strip() == ""
+
+    # S: choose the cut, Enter splits; Esc in the cut goes back to the row.
+    page.locator("#link-5 td.num").click()
+    page.keyboard.press("s")
+    assert page.evaluate("document.activeElement.name") == "zh_cut"
+    assert page.input_value("input[name=zh_cut]") == "1" and page.input_value("input[name=en_cut]") == "1"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('table.align tbody tr[data-link]').length === 19")
+    assert "Better serve" in page.locator("#link-6").inner_text()
+    page.keyboard.press("z")
+    page.wait_for_function("document.querySelectorAll('table.align tbody tr[data-link]').length === 18")

@@ -120,6 +120,11 @@
       press("split");
       return;
     }
+    if (t.matches && t.matches(".toolbar input") && evt.key === "Escape" && current) {
+      evt.preventDefault();
+      current.focus();
+      return;
+    }
     var typing = t.matches && t.matches("input:not([type=radio]), textarea, select, [contenteditable]");
     if (typing || !document.getElementById("align-form")) return;
     if (evt.ctrlKey || evt.metaKey) {
