@@ -8,6 +8,8 @@ XLIFF 1.2 ``target/@state`` and ``trans-unit/@approved``:
 XLIFF 2.0 ``segment/@state`` (and ``@subState`` for ours):
   initial → untranslated, translated → translated, reviewed → reviewed, final → approved;
   subState="duizhao:rejected" → rejected (written with state="initial").
+SDLXLIFF ``sdl:seg/@conf`` (when the unit has no state): Draft → untranslated, Translated → translated,
+  ApprovedTranslation → reviewed, ApprovedSignOff → approved, Rejected* → rejected; updated in place on export.
 A unit's paragraphs are joined by a blank line. A file whose source is English and target Chinese is read
 the other way round. When the Bitext carries the file it came from (``template``), writing updates that
 file's units in place (matched by id), so foreign namespaces, elements and attributes survive.
@@ -39,6 +41,33 @@ STATE_20_IN = {"initial": "untranslated", "translated": "translated", "reviewed"
 STATE_20_OUT = {"untranslated": "initial", "translated": "translated", "reviewed": "reviewed",
                 "approved": "final", "rejected": "initial"}
 REJECTED_20 = "duizhao:rejected"
+# SDLXLIFF (Trados) keeps a segment's status in <sdl:seg conf="...">; read when the XLIFF state is absent,
+# updated in place on export.
+SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
+SDL_CONF_IN = {"Draft": "untranslated", "Translated": "translated", "ApprovedTranslation": "reviewed",
+               "ApprovedSignOff": "approved", "RejectedTranslation": "rejected", "RejectedSignOff": "rejected"}
+SDL_CONF_OUT = {"untranslated": "Draft", "translated": "Translated", "reviewed": "ApprovedTranslation",
+                "approved": "ApprovedSignOff", "rejected": "RejectedTranslation"}
+
+
+def _status_12(unit, target, en: tuple[str, ...]) -> str:
+    state = target.get("state", "") if target is not None else ""
+    conf = _sdl_confs(unit)
+    if not state and unit.get("approved") is None and conf:
+        status = SDL_CONF_IN.get(conf[0], default_status(en))
+    else:
+        status = STATE_12_IN.get(state, default_status(en))
+    if unit.get("approved") == "yes" and status != "rejected":
+        status = "approved"
+    return status
+
+
+def _sdl_segs(unit):
+    return [el for el in unit.iter(f"{{{SDL_NS}}}seg")]
+
+
+def _sdl_confs(unit) -> list[str]:
+    return [c for c in (seg.get("conf") for seg in _sdl_segs(unit)) if c]
 
 
 def _children(el, name: str):
@@ -130,10 +159,7 @@ class Xliff12(BitextFormat):
             en = split_unit(inline_text(target)) if target is not None else ()
             if not zh and not en:
                 continue
-            state = target.get("state", "") if target is not None else ""
-            status = STATE_12_IN.get(state, default_status(en))
-            if unit.get("approved") == "yes" and status != "rejected":
-                status = "approved"
+            status = _status_12(unit, target, en)
             notes = [(n.text or "").strip() for n in _children(unit, "note")]
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
                                     unit_id=key))
@@ -163,6 +189,9 @@ class Xliff12(BitextFormat):
 
     @staticmethod
     def _set_state(unit, pair: BitextPair) -> None:
+        for seg in _sdl_segs(unit):
+            if seg.get("conf") is not None or pair.status != "untranslated":
+                seg.set("conf", SDL_CONF_OUT[pair.status])
         target = _first(unit, "target")
         target.set("state", STATE_12_OUT[pair.status])
         if pair.status == "approved":
@@ -178,13 +207,15 @@ class Xliff12(BitextFormat):
             if unit is None:
                 continue
             target = _first(unit, "target")
-            if target is None:
+            current = split_unit(inline_text(target)) if target is not None else ()
+            status_changed = _status_12(unit, target, current) != pair.status
+            if target is None and (pair.en or status_changed):
                 source = _first(unit, "seg-source")
                 source = source if source is not None else _first(unit, "source")
                 ns = etree.QName(source).namespace
                 target = etree.Element(f"{{{ns}}}target" if ns else "target")
                 source.addnext(target)
-            if split_unit(inline_text(target)) != pair.en:
+            if current != pair.en:
                 # segmented targets (SDLXLIFF, Okapi) keep their <mrk mtype="seg"> wrappers
                 marks = [m for m in target.iter() if local(m.tag) == "mrk" and m.get("mtype") == "seg"]
                 if marks:
@@ -192,7 +223,8 @@ class Xliff12(BitextFormat):
                         _set_text(mark, join_paragraphs(pair.en) if index == 0 else "")
                 else:
                     _set_text(target, join_paragraphs(pair.en))
-            self._set_state(unit, pair)
+            if status_changed:  # an unchanged status leaves state, approved and sdl:conf as they were
+                self._set_state(unit, pair)
             old = _children(unit, "note")
             if [n for n in ((o.text or "").strip() for o in old) if n] != _notes(pair):
                 for note in old:

@@ -133,8 +133,10 @@ class TestXliff12(FormatContract):
             (("The Supreme People's Procuratorate",), "approved"), (("Corrected English.",), "reviewed"),
             (("Now translated.",), "rejected")]
         assert again.pairs[2].note == "needs a term"
-        # untouched units stay byte-identical, inline markup included
-        assert b'<g id="1" sdl:style="bold">Supreme</g>' in out
+        assert b'<sdl:seg id="1" conf="ApprovedTranslation"' in out and b'conf="RejectedTranslation"' in out
+        # untouched units stay as they were, inline markup and Trados status included
+        first = out.split(b'<trans-unit id="tu-1"')[1].split(b"</trans-unit>")[0]
+        assert first == template.split(b'<trans-unit id="tu-1"')[1].split(b"</trans-unit>")[0]
 
     def test_segmented_targets_keep_their_mrk(self):
         data = b"""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="zh"
@@ -145,7 +147,7 @@ class TestXliff12(FormatContract):
 
         bitext = self.fmt.read(data, "m.xlf")
         out = self.fmt.write(replace(bitext, template=data, pairs=(replace(bitext.pairs[0], en=("Hello",)),)))
-        assert b'<target state="translated"><mrk mtype="seg" mid="1">Hello</mrk></target>' in out
+        assert b'<target><mrk mtype="seg" mid="1">Hello</mrk></target>' in out
 
     def test_english_to_chinese_file_is_read_chinese_first(self):
         data = b"""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"
@@ -374,3 +376,16 @@ def test_xliff_ids_repeated_across_files_are_updated_in_the_right_unit():
     assert [p.unit_id for p in bitext.pairs] == ["1", "1@2"]
     edited = replace(bitext, template=data, pairs=(bitext.pairs[0], replace(bitext.pairs[1], en=("Bee",))))
     assert [p.en for p in fmt.read(fmt.write(edited), "x").pairs] == [("A",), ("Bee",)]
+
+
+def test_sdlxliff_status_comes_from_sdl_conf_when_there_is_no_state():
+    data = b"""<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" xmlns="urn:oasis:names:tc:xliff:document:1.2"
+    version="1.2"><file original="a" source-language="zh-CN" target-language="en-US" datatype="x"><body>
+    <trans-unit id="a"><source>\xe7\x94\xb2</source><target>A</target>
+      <sdl:seg-defs><sdl:seg id="1" conf="ApprovedSignOff"/></sdl:seg-defs></trans-unit>
+    <trans-unit id="b"><source>\xe4\xb9\x99</source><target>B</target>
+      <sdl:seg-defs><sdl:seg id="1" conf="RejectedTranslation"/></sdl:seg-defs></trans-unit>
+    <trans-unit id="c"><source>\xe4\xb8\x99</source><target>C</target>
+      <sdl:seg-defs><sdl:seg id="1" conf="ApprovedTranslation"/></sdl:seg-defs></trans-unit>
+    </body></file></xliff>"""
+    assert [p.status for p in by_name("xliff").read(data, "t.sdlxliff").pairs] == ["approved", "rejected", "reviewed"]
