@@ -62,6 +62,10 @@ def _status_12(unit, target, en: tuple[str, ...]) -> str:
     return status
 
 
+def _status_20(state: str, en: tuple[str, ...]) -> str:
+    return "rejected" if state == REJECTED_20 else STATE_20_IN.get(state, default_status(en))
+
+
 def _sdl_segs(unit):
     return [el for el in unit.iter(f"{{{SDL_NS}}}seg")]
 
@@ -270,8 +274,7 @@ class Xliff20(BitextFormat):
             zh, en = split_unit("".join(sources)), split_unit("".join(targets))
             if not zh and not en:
                 continue
-            state = states[0] if states else ""
-            status = "rejected" if state == REJECTED_20 else STATE_20_IN.get(state, default_status(en))
+            status = _status_20(states[0] if states else "", en)
             notes_el = _first(unit, "notes")
             notes = [(n.text or "").strip() for n in _children(notes_el, "note")] if notes_el is not None else []
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
@@ -322,14 +325,18 @@ class Xliff20(BitextFormat):
             segments = _children(unit, "segment") if unit is not None else []
             if not segments:
                 continue
-            current = "".join(inline_text(t) for s in segments if (t := _first(s, "target")) is not None)
-            if split_unit(current) != pair.en:
+            current = split_unit("".join(inline_text(t) for s in segments if (t := _first(s, "target")) is not None))
+            first = segments[0]
+            state = REJECTED_20 if first.get("subState") == REJECTED_20 else first.get("state", "")
+            status_changed = _status_20(state, current) != pair.status
+            if current != pair.en:
                 for index, segment in enumerate(segments):
                     target = _first(segment, "target")
                     if target is None:
                         ns = etree.QName(segment).namespace
                         target = etree.SubElement(segment, f"{{{ns}}}target" if ns else "target")
                     _set_text(target, join_paragraphs(pair.en) if index == 0 else "")
-            for segment in segments:
-                self._set_state(segment, pair)
+            if status_changed:
+                for segment in segments:
+                    self._set_state(segment, pair)
         return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")

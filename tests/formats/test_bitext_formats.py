@@ -171,6 +171,28 @@ class TestXliff20(FormatContract):
         data = self.fmt.write(SAMPLE_BITEXT)
         assert by_name("xliff").read(data, "a.xlf").format == "xliff2"
 
+    def test_foreign_modules_survive_an_in_place_update(self):
+        from dataclasses import replace
+
+        template = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" xmlns:mtc="urn:oasis:names:tc:xliff:matches:2.0"
+ xmlns:acme="http://acme.example/xliff" version="2.0" srcLang="zh-CN" trgLang="en" acme:project="42">
+ <file id="f1"><acme:settings mode="strict"/>
+  <unit id="u1" acme:ref="p-1"><mtc:matches><mtc:match ref="#1"><source>你好</source><target>Hi</target></mtc:match></mtc:matches>
+   <segment id="1" state="final"><source>你好</source><target>Hello</target></segment></unit>
+  <unit id="u2"><segment id="1" state="translated"><source>世界</source><target>Wrld</target></segment></unit>
+ </file></xliff>""".encode()
+        bitext = self.fmt.read(template, "acme.xlf")
+        assert [p.status for p in bitext.pairs] == ["approved", "translated"]
+        edited = replace(bitext, template=template,
+                         pairs=(bitext.pairs[0], replace(bitext.pairs[1], en=("World",), status="reviewed")))
+        out = self.fmt.write(edited)
+        for kept in (b'acme:project="42"', b'<acme:settings mode="strict"/>', b'acme:ref="p-1"', b"<mtc:matches>",
+                     b'<segment id="1" state="final"><source>'):
+            assert kept in out
+        again = self.fmt.read(out, "back.xlf")
+        assert [(p.en, p.status) for p in again.pairs] == [(("Hello",), "approved"), (("World",), "reviewed")]
+
     def test_segments_and_ignorables_are_joined(self):
         data = """<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" trgLang="en">
         <file id="f"><unit id="u1"><notes><note>n1</note></notes><segment state="reviewed"><source>第一句。</source>
