@@ -54,10 +54,18 @@ def speech_shares(texts: Sequence[str], lang: str) -> np.ndarray:
     return out
 
 
-def marks(texts: Sequence[str]) -> np.ndarray:
-    """Counts (n, 2) of question and exclamation marks per segment (full-width and ASCII)."""
-    return np.array([[t.count("?") + t.count("？"), t.count("!") + t.count("！")] for t in texts],
-                    dtype=np.float64).reshape(len(texts), 2)
+def marks(texts: Sequence[str], lang: str = "", quotes: bool = False) -> np.ndarray:
+    """Counts (n, 2) of question and exclamation marks per segment (full-width and ASCII).
+
+    With ``quotes`` a third column counts opening quotation marks (``lang`` "zh" or "en").
+    """
+    rows = []
+    for t in texts:
+        row = [t.count("?") + t.count("？"), t.count("!") + t.count("！")]
+        if quotes:
+            row.append(sum(t.count(c) for c in _ZH_OPEN) if lang == "zh" else len(_EN_OPEN.findall(t)))
+        rows.append(row)
+    return np.array(rows, dtype=np.float64).reshape(len(texts), 3 if quotes else 2)
 
 
 def span_fraction(flags: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:

@@ -42,8 +42,8 @@ class Params:
     length_weight: float = 0.0035  # weight of the squared length mismatch
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
     anchor_weight: float = 0.2  # bonus per number or name found on both sides of a bead
-    punct_weight: float = 0.08  # bonus per question or exclamation mark found on both sides
-    punct_miss: float = 0.0  # penalty per question or exclamation mark on one side only
+    punct_weight: float = 0.12  # bonus per question mark, exclamation mark or opening quote on both sides
+    punct_miss: float = 0.0  # penalty per such mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
@@ -275,5 +275,5 @@ class EmbeddingAligner:
             za, ea = anchor_mod.document_anchors(zh, en)
         zm = em = None
         if params.punct_weight or params.punct_miss:
-            zm, em = anchor_mod.marks(zh), anchor_mod.marks(en)
+            zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
         return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em)
