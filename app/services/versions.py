@@ -17,7 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import Upload, read_text_upload, require
-from app.services.alignment import LEVEL, Group, _describe, _group, _links_query, _positions, run_aligner
+from app.services.alignment import (
+    LEVEL,
+    Group,
+    _describe,
+    _group,
+    _links_query,
+    _move_link_rows,
+    _positions,
+    run_aligner,
+)
 from app.storage import queries
 from app.storage.models import AlignmentChange, Document, Link, LinkSegment, Segment, User
 
@@ -118,27 +127,42 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
         after_groups.extend(new_groups)
         replaced[id(r)] = new_groups
 
-    # The new sequence of links: fixed links stay, each re-aligned region is replaced.
-    final: list[Link | Group] = []
+    # The new sequence of links: fixed links stay, each re-aligned region is replaced; a link the
+    # aligner gives back unchanged keeps its row (and its status history and comments).
+    final: list[Link] = []
+    gone: list[Link] = []
     todo_ids = {id(r) for r in todo}
     fixed_after = _fixed_links(regions, len(links))
     for r, fixed in zip(regions, fixed_after, strict=True):
         if id(r) in todo_ids:
-            for k in r.links:
-                session.delete(links[k])
-            final.extend(replaced[id(r)])
+            reuse = {(groups[k].zh, groups[k].en): links[k] for k in r.links}
+            for g in replaced[id(r)]:
+                lk = reuse.pop((g.zh, g.en), None)
+                if lk is None:
+                    lk = Link(document_id=doc.id, level=LEVEL, position=len(final), origin=g.origin,
+                              confidence=g.confidence)
+                    lk.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
+                    session.add(lk)
+                final.append(lk)
+            gone.extend(reuse.values())
         else:
             final.extend(links[k] for k in r.links)
         if fixed is not None:
             final.append(links[fixed])
     session.flush()
-    for pos, item in enumerate(final):
-        if isinstance(item, Group):
-            lk = Link(document_id=doc.id, level=LEVEL, position=pos, origin=item.origin, confidence=item.confidence)
-            lk.members = [LinkSegment(segment_id=i) for i in item.zh + item.en]
-            session.add(lk)
-        elif item.position != pos:
-            item.position = pos
+    holder = {m.segment_id: lk.id for lk in final for m in lk.members}
+    moves = []
+    for lk in gone:
+        target = next((holder[i] for i in sorted(m.segment_id for m in lk.members) if i in holder), None)
+        if target is not None:
+            moves.append((lk.id, target))
+    _move_link_rows(session, moves)
+    for lk in gone:
+        session.delete(lk)
+    session.flush()
+    for pos, lk in enumerate(final):
+        if lk.position != pos:
+            lk.position = pos
     doc.en_filename = Path(en_upload.filename).name[:300]
     pos_after = _positions(session, {i for g in after_groups for i in g.zh + g.en})
     result = VersionResult(None, kept, n_new, len(retired), len(todo), methods)

@@ -399,3 +399,21 @@ def test_random_versions_keep_links_sound(session, demo_doc, seed):
         assert [s.text for s in queries.document_segments(session, demo_doc, "en")] == lines
         assert len(queries.document_segments(session, demo_doc, "zh")) == 18
         sound(session, demo_doc)
+
+
+def test_new_version_keeps_comments_on_realigned_links(session, demo_doc):
+    from app.storage.models import Comment, LinkSegment
+
+    tom = user(session)
+    third = queries.document_links(session, demo_doc)[2]
+    zh_id = next(m.segment_id for m in third.members if m.segment.side == "zh")
+    session.add(Comment(document_id=demo_doc, link_id=third.id, body="font line", author_id=tom.id))
+    session.commit()
+    lines = [line for line in EN_LINES if line.strip()]
+    lines.insert(3, "A paragraph with no Chinese counterpart.")  # the links around it are re-aligned
+    result = import_new_version(session, demo_doc, _version(lines), user(session, "rita"), method="length")
+    assert result.new == 1 and result.stretches == 1
+    comment = session.scalar(select(Comment))
+    assert comment.link_id is not None
+    assert session.scalar(select(LinkSegment.link_id).where(LinkSegment.segment_id == zh_id)) == comment.link_id
+    sound(session, demo_doc)
