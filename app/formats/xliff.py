@@ -127,8 +127,10 @@ def _major(root) -> str:
     return "2" if root.get("version", "").startswith("2") or etree.QName(root).namespace == NS20 else "1"
 
 
-def _orient(pairs, source_lang: str, target_lang: str):
-    """Chinese first: swap a file translated from English into Chinese."""
+def _orient(pairs, source_lang: str, target_lang: str, filename: str):
+    """Chinese first: swap a file translated from English into Chinese; refuse one without Chinese."""
+    if source_lang and target_lang and not is_zh(source_lang) and not is_zh(target_lang):
+        raise FormatError(f"{filename}: a {source_lang} → {target_lang} file; duizhao reviews Chinese and English")
     if is_en(source_lang) and is_zh(target_lang):
         return [BitextPair(zh=p.en, en=p.zh, status=p.status, note=p.note, unit_id=p.unit_id) for p in pairs], \
             target_lang, source_lang
@@ -169,7 +171,7 @@ class Xliff12(BitextFormat):
                                     unit_id=key))
         if not pairs:
             raise FormatError(f"{filename}: the XLIFF file has no translation units")
-        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang)
+        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang, filename)
         return Bitext(tuple(pairs), name=filename, source_lang=source_lang or "zh-CN",
                       target_lang=target_lang or "en", format=self.name)
 
@@ -281,7 +283,7 @@ class Xliff20(BitextFormat):
                                     unit_id=key))
         if not pairs:
             raise FormatError(f"{filename}: the XLIFF file has no units")
-        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang)
+        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang, filename)
         return Bitext(tuple(pairs), name=filename, source_lang=source_lang or "zh-CN",
                       target_lang=target_lang or "en", format=self.name)
 

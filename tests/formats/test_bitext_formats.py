@@ -307,6 +307,13 @@ def test_entities_inside_office_zip_refused(name):
         by_name(name).read(_zip(members), "xxe." + name)
 
 
+def test_a_file_without_chinese_is_refused():
+    data = b"""<xliff version="1.2"><file source-language="de" target-language="fr" datatype="x" original="x"><body>
+    <trans-unit id="1"><source>Hallo</source><target>Salut</target></trans-unit></body></file></xliff>"""
+    with pytest.raises(FormatError, match="a de → fr file"):
+        by_name("xliff").read(data, "defr.xlf")
+
+
 def test_wrong_root_and_wrong_version():
     with pytest.raises(FormatError, match="not a TMX file"):
         by_name("tmx").read(b"<html/>", "a.tmx")
