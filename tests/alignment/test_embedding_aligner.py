@@ -85,4 +85,4 @@ def test_macdev_quality_floor():
     assert np.isfinite(s.strict_p)
 
 
-FLOOR_STRICT = 0.89
+FLOOR_STRICT = 0.93
