@@ -246,16 +246,16 @@ def shift(session: Session, document_id: int, link_id, side: str, direction: str
         raise InputError(f"shift down: link {_no(link)} is the last link; there is no link below")
     other = window[0] if direction == "up" else window[1]
     o = _group(other)
-    if direction == "up":
-        moved, rest = mine[0], mine[1:]
-        new_other = {**{"zh": o.zh, "en": o.en}, side: getattr(o, side) + (moved,)}
-    else:
-        moved, rest = mine[-1], mine[:-1]
-        new_other = {**{"zh": o.zh, "en": o.en}, side: (moved,) + getattr(o, side)}
-    new_mine = Group(**{**{"zh": g.zh, "en": g.en}, side: rest})
-    new_other_g = Group(new_other["zh"], new_other["en"])
+    if direction == "up":  # my first segment becomes the last of that side in the link above
+        mine_now = mine[1:]
+        other_now = getattr(o, side) + mine[:1]
+    else:  # my last segment becomes the first of that side in the link below
+        mine_now = mine[:-1]
+        other_now = mine[-1:] + getattr(o, side)
+    new_mine = Group(**{"zh": g.zh, "en": g.en, side: mine_now})
+    new_other = Group(**{"zh": o.zh, "en": o.en, side: other_now})
     kept = [new_mine] if (new_mine.zh or new_mine.en) else []
-    groups = [new_other_g] + kept if direction == "up" else kept + [new_other_g]
+    groups = [new_other] + kept if direction == "up" else kept + [new_other]
     return _replace(session, document_id, window, groups, "shift", user,
                     f"moved a {SIDES[side]} paragraph of link {_no(link)} {direction} to link {_no(other)}", reason)
 
