@@ -502,18 +502,18 @@ def alignment_rows(session: Session, document_id: int, page: int = 1, page_size:
     return rows, pages, page
 
 
-def history(session: Session, document_id: int, limit: int = 100) -> list[AlignmentChange]:
-    """The latest alignment changes of a document, newest first."""
-    return list(session.scalars(
+def history(session: Session, document_id: int, limit: int | None = 100) -> list[AlignmentChange]:
+    """The latest alignment changes of a document, newest first (all of them when ``limit`` is None)."""
+    stmt = (
         select(AlignmentChange)
         .where(AlignmentChange.document_id == document_id)
         .options(selectinload(AlignmentChange.author))
         .order_by(AlignmentChange.id.desc())
-        .limit(limit)
-    ))
+    )
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
 
 
-def history_entries(session: Session, document_id: int, limit: int = 100) -> list[dict]:
+def history_entries(session: Session, document_id: int, limit: int | None = 100) -> list[dict]:
     """The history with each change's links before and after as `[zh]:[en]` paragraph numbers (1-based)."""
 
     def fmt(text: str) -> list[str]:
@@ -522,6 +522,32 @@ def history_entries(session: Session, document_id: int, limit: int = 100) -> lis
 
     return [{"change": c, "before": fmt(c.before), "after": fmt(c.after)} for c in history(session, document_id,
                                                                                           limit)]
+
+
+ALIGNMENT_LOG_COLUMNS = ("change", "time", "author", "op", "summary", "reason", "before", "after", "undoes",
+                         "undone_by")
+
+
+def export_alignment_csv(session: Session, document_id: int) -> bytes:
+    """The document's alignment history as CSV (UTF-8 with BOM), oldest first; links as `[zh]:[en]`."""
+    import csv
+    import io
+
+    queries.get_or_404(session, Document, document_id, "document")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ALIGNMENT_LOG_COLUMNS)
+    for entry in reversed(history_entries(session, document_id, limit=None)):
+        c = entry["change"]
+        writer.writerow([c.id, c.created_at.isoformat(timespec="seconds"), c.author.username if c.author else "",
+                         c.op, c.summary, _csv_cell(c.reason), " ".join(entry["before"]), " ".join(entry["after"]),
+                         c.undoes_id or "", c.undone_by_id or ""])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (=, +, -, @ at the start of a cell)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def check_links(session: Session, document_id: int) -> list[str]:

@@ -3,7 +3,7 @@ and the upload of a new English version."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import services
@@ -99,3 +99,12 @@ def new_version(doc_id: int):
     session.commit()
     flash(result.message(), "info")
     return redirect(url_for("alignment.view", doc_id=doc.id))
+
+
+@bp.route("/documents/<int:doc_id>/alignment.csv")
+def export_log(doc_id: int):
+    """The alignment history as CSV."""
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    return Response(al.export_alignment_csv(session, doc.id), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="document-{doc.id}-alignment-log.csv"'})

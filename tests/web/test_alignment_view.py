@@ -175,3 +175,19 @@ def test_translator_may_not_upload_a_version_and_empty_upload_is_refused(client,
     response = client.post(f"{url(demo_doc)}/version", data={"csrf_token": auth.token(url(demo_doc))},
                            content_type="multipart/form-data")
     assert response.status_code == 400 and "choose the new English file" in response.get_data(as_text=True)
+
+
+def test_alignment_log_csv(client, auth, session, demo_doc):
+    import csv
+
+    auth.login("tom")
+    post(client, auth, demo_doc, op="merge", link=link_id(session, demo_doc, 1), reason="=one title")
+    post(client, auth, demo_doc, op="undo")
+    response = client.get(f"{url(demo_doc)}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["op"] for r in rows] == ["merge", "undo"]
+    assert rows[0]["before"] == "[1]:[1] [2]:[2]" and rows[0]["after"] == "[1,2]:[1,2]"
+    assert rows[0]["reason"] == "'=one title" and rows[0]["author"] == "tom"
+    assert rows[0]["undone_by"] == rows[1]["change"]
