@@ -132,8 +132,7 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     for k, g in enumerate(groups):
         link = reuse.pop((g.zh, g.en), None)
         if link is None:
-            link = Link(document_id=document_id, level=LEVEL, position=start + k)
-            link.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
+            link = new_link(document_id, start + k, g)
             session.add(link)
         link.position, link.origin, link.confidence = start + k, g.origin, g.confidence
         holder.update((i, link) for i in g.zh + g.en)
@@ -154,6 +153,14 @@ def _replace(session: Session, document_id: int, old: list[Link], groups: list[G
     session.add(change)
     session.flush()
     return change
+
+
+def new_link(document_id: int, position: int, g: Group) -> Link:
+    """A new link row for a group; its review status starts as for an import (untranslated without English)."""
+    link = Link(document_id=document_id, level=LEVEL, position=position, origin=g.origin, confidence=g.confidence,
+                status="translated" if g.en else "untranslated")
+    link.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
+    return link
 
 
 def _move_link_rows(session: Session, moves: list[tuple[int, int]]) -> None:

@@ -25,10 +25,11 @@ from app.services.alignment import (
     _links_query,
     _move_link_rows,
     _positions,
+    new_link,
     run_aligner,
 )
 from app.storage import queries
-from app.storage.models import AlignmentChange, Document, Link, LinkSegment, Segment, User
+from app.storage.models import AlignmentChange, Document, Link, Segment, User
 
 
 @dataclass
@@ -139,9 +140,7 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
             for g in replaced[id(r)]:
                 lk = reuse.pop((g.zh, g.en), None)
                 if lk is None:
-                    lk = Link(document_id=doc.id, level=LEVEL, position=len(final), origin=g.origin,
-                              confidence=g.confidence)
-                    lk.members = [LinkSegment(segment_id=i) for i in g.zh + g.en]
+                    lk = new_link(doc.id, len(final), g)
                     session.add(lk)
                 final.append(lk)
             gone.extend(reuse.values())

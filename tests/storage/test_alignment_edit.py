@@ -144,6 +144,8 @@ def test_unlink_then_link(session, demo_doc):
     assert links[4:7] == [((4,), ()), ((), (4,)), ((), (5,))]
     with pytest.raises(InputError, match="already unlinked"):
         al.unlink(session, demo_doc, link_id(session, demo_doc, 5), tom)
+    statuses = [lk.status for lk in queries.document_links(session, demo_doc)[4:7]]
+    assert statuses == ["untranslated", "translated", "translated"]  # as an import would set them
     al.link(session, demo_doc, link_id(session, demo_doc, 5), tom)  # the 1-0 joins the 0-1 below
     assert shape(session, demo_doc)[4:6] == [((4,), (4,)), ((), (5,))]
     with pytest.raises(InputError, match="no unlinked Chinese paragraph next to link 6"):
