@@ -14,7 +14,7 @@ from app.config import mqm_weights
 from app.errors import InputError
 from app.services import findings, workflow
 from app.storage import queries
-from app.storage.models import Comment, Document, Link, Segment
+from app.storage.models import Document, Link, Segment
 from app.web import get_session
 from app.web.helpers import is_htmx, requires
 
@@ -270,4 +270,23 @@ def bar_chart(counts: dict, width: int = 420) -> str:
     return Markup("".join(parts))
 
 
-__all__ = ["bp", "Comment"]
+
+
+
+@bp.route("/documents/<int:doc_id>/history")
+def document_history(doc_id: int):
+    """Every revision and status change of the document, newest first, with diffs and revert."""
+    from app.textdiff import word_diff
+
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    row_of = _row_of_en(session, doc.id)
+    current = {s.id: s.version for s in queries.document_segments(session, doc.id, "en")}
+    revisions = list(reversed(queries.document_revisions(session, doc.id)))
+    page = request.args.get("page", 1, type=int)
+    per_page = 100
+    pages = max(1, -(-len(revisions) // per_page))
+    page = min(max(page, 1), pages)
+    shown = [(r, word_diff(r.before, r.after)) for r in revisions[(page - 1) * per_page: page * per_page]]
+    return render_template("review/document_history.html", doc=doc, entries=shown, row_of=row_of, current=current,
+                           page=page, pages=pages, total=len(revisions))

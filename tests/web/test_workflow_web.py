@@ -135,3 +135,17 @@ def test_report_page_and_downloads(client, auth, session, demo_doc):
     assert client.get(f"/documents/{demo_doc}/report.pdf").status_code == 400
     doc_page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert "quality" in doc_page and "per 1,000 source characters" in doc_page
+
+
+def test_document_history_with_undo(client, auth, session, demo_doc):
+    auth.login("tom")
+    seg = _en(session, demo_doc)
+    _post(client, auth, f"/segments/{seg.id}", text="First fix.", base_version=0)
+    _post(client, auth, f"/segments/{seg.id}", text="Second fix.", base_version=1)
+    page = client.get(f"/documents/{demo_doc}/history").get_data(as_text=True)
+    assert "2 revisions, newest first" in page and page.index("Second") < page.index("<ins>First")
+    response = _post(client, auth, f"/segments/{seg.id}/revert", htmx=False, to_version="1", base_version="2")
+    assert response.status_code == 302
+    session.expire_all()
+    assert _en(session, demo_doc).text == "First fix."
+    assert "3 revisions" in client.get(f"/documents/{demo_doc}/history").get_data(as_text=True)
