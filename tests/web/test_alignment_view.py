@@ -49,6 +49,10 @@ def test_view_shows_links_confidence_and_shortcuts(client, auth, session, demo_d
     assert "坚持和发展新时代“枫桥经验”" in page and "New answer sheet" in page
     assert 'class="confidence"' in page and "Merge <kbd>M</kbd>" in page and "alignment.js" in page
     assert "Import a new English version" not in page  # translators edit, reviewers import
+
+
+def test_review_page_links_to_the_alignment(client, auth, demo_doc):
+    auth.login("tom")
     review = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert f'href="/documents/{demo_doc}/alignment"' in review
 
