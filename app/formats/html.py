@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from app.errors import FormatError, InputError
 from app.formats.base import Format
 from app.model import TextDocument
-from app.textio import decode_bytes
+from app.textio import MAX_BYTES, decode_bytes
 
 BLOCKS = frozenset("""address article aside blockquote body caption center dd details dialog div dl dt fieldset
 figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table
@@ -29,6 +29,25 @@ _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _declared(data: bytes) -> str | None:
+    """The page decoded with the charset its <meta> declares, when that works (BOMs still win)."""
+    if len(data) > MAX_BYTES or data[:3] == b"\xef\xbb\xbf" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    name = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}.get(name, name)
+    try:
+        text = data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text if text.strip() else None
+
+
 def _clean(text: str) -> str:
     return _CJK_GAP.sub("", _SPACE.sub(" ", text)).strip()
 
@@ -39,10 +58,12 @@ class Html(Format):
     mimetype = "text/html; charset=utf-8"
 
     def read(self, data: bytes, filename: str = "file") -> TextDocument:
-        try:
-            text = decode_bytes(data, filename)
-        except InputError as exc:
-            raise FormatError(exc.message) from None
+        text = _declared(data)
+        if text is None:
+            try:
+                text = decode_bytes(data, filename)
+            except InputError as exc:
+                raise FormatError(exc.message) from None
         if _ENTITY.search(text):
             raise FormatError(f"{filename}: entity declarations are not allowed (possible entity expansion or "
                               "external entity attack); nothing was imported")

@@ -52,6 +52,13 @@ class TestHtml(FormatContract):
         assert self.fmt.read(page, "p.html").paragraphs == (
             "最高人民检察院", "loose bold", "para & one", "tail", "a", "b", "c")
 
+    def test_declared_charset_is_used(self):
+        page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>' \
+               "<body><p>最高人民检察院</p><p>工作报告</p></body></html>"
+        assert self.fmt.read(page.encode("gb2312"), "gb.html").paragraphs == ("最高人民检察院", "工作报告")
+        big5 = '<meta charset="big5"><p>檢察院</p>'.encode("big5")
+        assert self.fmt.read(big5, "b5.html").paragraphs == ("檢察院",)
+
     def test_entity_declarations_refused(self):
         with pytest.raises(FormatError, match="entity declarations are not allowed"):
             self.fmt.read(b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>&x;</p>', "x.html")
