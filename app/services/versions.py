@@ -16,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.formats.registry import for_filename
+from app.model import TextDocument
 from app.services import Upload, read_text_upload, require
 from app.services.alignment import (
     LEVEL,
@@ -64,7 +66,7 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     """Replace a document's English by a new version; see the module docstring."""
     require(user, "import")
     doc = queries.get_or_404(session, Document, document_id, "document")
-    paragraphs = list(read_text_upload(en_upload).paragraphs)
+    paragraphs = list(read_english(en_upload).paragraphs)
     old = queries.document_segments(session, doc.id, "en")
     links = list(session.scalars(_links_query(doc.id)))
 
@@ -175,6 +177,13 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     session.flush()
     result.change = change
     return result
+
+
+def read_english(upload: Upload) -> TextDocument:
+    """A new English version: Word (.docx) and HTML by their format, anything else as plain text."""
+    if Path(upload.filename or "").suffix.lower() in (".docx", ".html", ".htm", ".xhtml"):
+        return for_filename(upload.filename, "document").read(upload.data, upload.filename)
+    return read_text_upload(upload)
 
 
 def _regions(groups: list[Group], dirty: list[bool], new_index: dict[int, int], order: list) -> list[_Region]:

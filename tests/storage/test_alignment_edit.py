@@ -419,3 +419,14 @@ def test_new_version_keeps_comments_on_realigned_links(session, demo_doc):
     assert comment.link_id is not None
     assert session.scalar(select(LinkSegment.link_id).where(LinkSegment.segment_id == zh_id)) == comment.link_id
     sound(session, demo_doc)
+
+
+def test_new_version_from_html(session, demo_doc):
+    lines = [line for line in EN_LINES if line.strip()]
+    lines[2] = "[Font: large, medium, small]"
+    html = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+    upload = services.Upload("en-v2.html", html.encode("utf-8"))
+    result = import_new_version(session, demo_doc, upload, user(session, "rita"), method="length")
+    assert result.new == 1 and result.retired == 1, result.message()
+    assert queries.document_segments(session, demo_doc, "en")[2].text == "[Font: large, medium, small]"
+    sound(session, demo_doc)
