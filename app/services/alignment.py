@@ -24,7 +24,6 @@ from app.storage.models import AlignmentChange, Document, Link, LinkSegment, Seg
 
 WEAK = 0.5  # links made by the aligner below this confidence are highlighted as weak
 LEVEL = "paragraph"
-OPS = ("merge", "split", "shift", "link", "unlink", "realign")
 NOT_UNDOABLE = ("new-version",)
 
 
