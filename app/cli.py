@@ -287,6 +287,37 @@ def import_version_cmd(document, en_file, username, method, reason):
     click.echo(f"Document {document}: {result.message()}")
 
 
+@cli.command("mt")
+@click.argument("zh_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
+@click.option("--en", "en_file", type=click.Path(dir_okay=False),
+              help="The human English: align by length and print the MT back-check (mt.divergent) findings.")
+def mt_cmd(zh_file, output, en_file):
+    """Machine-translate ZH_FILE paragraph by paragraph (needs the mt extra and a zh→en Argos model)."""
+    from app import mt
+    from app.alignment.gale_church import align_lengths
+    from app.checks.mt import check_mt
+    from app.checks.runner import findings_to_text, split_paragraphs
+    from app.textio import decode_bytes
+
+    avail = mt.availability()
+    if not avail:
+        raise mt.MTUnavailable(avail.reason)
+    zh = split_paragraphs(decode_bytes(_read(zh_file), zh_file))
+    if not zh:
+        raise InputError(f"{zh_file}: no paragraphs to translate")
+    translations = mt.translate(zh)
+    text = "".join(t.replace("\n", " ") + "\n" for t in translations)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    elif not en_file:
+        click.echo(text, nl=False)
+    if en_file:
+        en = split_paragraphs(decode_bytes(_read(en_file), en_file))
+        out = findings_to_text(check_mt(zh, en, align_lengths(zh, en), translations))
+        click.echo(out, nl=not out.endswith("\n"))
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="duizhao")

@@ -301,3 +301,16 @@ class DocumentSource(Base):
     styles: Mapped[str] = mapped_column(Text, default="{}")
     units: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MTCache(Base):
+    """Machine translations of segment texts, per model (issue 7); rows are only inserted."""
+
+    __tablename__ = "mt_cache"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text)
+    model_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (UniqueConstraint("text_hash", "model_id", name="uq_mt_cache_text_model"),)

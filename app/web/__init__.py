@@ -58,6 +58,7 @@ def build_app(overrides: dict | None = None) -> Flask:
 
     for module in (auth, projects, review, interchange, workflow, glossary, alignment, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(__import__("app.web.mt", fromlist=["bp"]).bp)  # machine translation (issue 7)
 
     app.teardown_appcontext(_close_session)
     _register_error_handlers(app)

@@ -1,0 +1,96 @@
+"""Machine-translation use cases: a suggestion per link, copying it in, the document back-check.
+
+Each Chinese paragraph is translated on its own (so the cache is per segment text) through
+:func:`app.mt.translate` with the ``mt_cache`` table as the persistent store. The caller owns the
+session and commits (the cache rows are added to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app import mt
+from app.checks.base import Finding
+from app.checks.mt import check_mt, chrf, link_mt
+from app.errors import InputError
+from app.storage import queries
+from app.storage.models import Link, Revision, Segment, User
+from app.storage.mt_cache import SessionTranslationStore
+
+
+@dataclass
+class Suggestion:
+    """The MT of one link's Chinese, beside its English."""
+
+    link: Link
+    zh: list[Segment]
+    en: list[Segment]
+    text: str
+    chrf: float | None  # against the current English; None when the link has no English
+
+    @property
+    def target(self) -> Segment | None:
+        """The English paragraph "Copy into the English" writes to: only for a link with exactly one."""
+        return self.en[0] if len(self.en) == 1 else None
+
+
+def _sides(link: Link) -> tuple[list[Segment], list[Segment]]:
+    segs = sorted((m.segment for m in link.members if not m.segment.retired), key=lambda s: s.position)
+    return [s for s in segs if s.side == "zh"], [s for s in segs if s.side == "en"]
+
+
+def translate_segments(session: Session, texts: list[str]) -> list[str]:
+    """MT of paragraph texts, cached in the process and in mt_cache."""
+    return mt.translate(texts, SessionTranslationStore(session))
+
+
+def link_suggestion(session: Session, link_id: int) -> Suggestion:
+    """The MT suggestion for a link; raises MTUnavailable with a one-line hint when MT cannot run."""
+    link = queries.get_or_404(session, Link, link_id, "link")
+    zh, en = _sides(link)
+    if not zh:
+        raise InputError("this link has no Chinese paragraph to translate")
+    outputs = translate_segments(session, [s.text for s in zh])
+    text = link_mt(range(len(zh)), outputs)
+    english = "\n".join(s.text for s in en)
+    return Suggestion(link, zh, en, text, chrf(text, english) if english.strip() and text.strip() else None)
+
+
+def copy_suggestion(session: Session, link_id: int, base_version: int, user: User) -> Revision | None:
+    """Save the link's MT as its English paragraph's new text (a revision with origin "mt")."""
+    from app import services
+
+    services.require(user, "edit")
+    suggestion = link_suggestion(session, link_id)
+    if suggestion.target is None:
+        raise InputError(f"this link has {len(suggestion.en)} English paragraphs; copy the suggestion by hand")
+    if not suggestion.text.strip():
+        raise InputError("the machine translation is empty")
+    return services.save_segment(session, suggestion.target.id, suggestion.text, base_version, user,
+                                 reason="machine translation", origin="mt")
+
+
+@dataclass
+class BackCheck:
+    """The back-check of a document: its findings and the review row of each Chinese paragraph."""
+
+    findings: list[Finding]
+    row_of_zh: dict[int, int]
+
+
+def document_backcheck(session: Session, document_id: int, k: float = 2.0) -> BackCheck:
+    """``mt.divergent`` findings for a document's paragraph links (every Chinese paragraph is translated)."""
+    zh = queries.document_segments(session, document_id, "zh")
+    en = queries.document_segments(session, document_id, "en")
+    outputs = translate_segments(session, [s.text for s in zh])
+    zpos = {s.id: k for k, s in enumerate(zh)}
+    epos = {s.id: k for k, s in enumerate(en)}
+    links, rows = [], {}
+    for link in queries.document_links(session, document_id):
+        ids = [m.segment_id for m in link.members]
+        src = sorted(zpos[i] for i in ids if i in zpos)
+        links.append((src, sorted(epos[i] for i in ids if i in epos)))
+        rows.update((i, link.position + 1) for i in src)
+    return BackCheck(check_mt([s.text for s in zh], [s.text for s in en], links, outputs, k=k), rows)

@@ -1,0 +1,1 @@
+"""duizhao's tests (a regular package, so `tests.*` is not shadowed by a site-packages `tests`)."""
