@@ -257,8 +257,10 @@ class EmbeddingAligner:
             self._encoder = SpanEncoder()
         return self._encoder
 
-    def vectors(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None):
+    def vectors(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
+                params: Params | None = None):
         """Span vectors of both sides."""
+        params = params or self.params
         total = len(zh) + len(en)
         done = 0
 
@@ -268,15 +270,15 @@ class EmbeddingAligner:
             if progress:
                 progress(done, total)
 
-        zv = self.encoder.span_vectors(zh, self.params.max_zh, tick)
-        ev = self.encoder.span_vectors(en, self.params.max_en, tick)
+        zv = self.encoder.span_vectors(zh, params.max_zh, tick)
+        ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
     def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
               extra=None, **overrides) -> list[Candidate]:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
-        zv, ev = self.vectors(zh, en, progress)
+        zv, ev = self.vectors(zh, en, progress, params)
         zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
         elen = np.array([content_length(t) for t in en], dtype=np.float64)
         za = ea = None
