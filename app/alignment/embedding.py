@@ -238,10 +238,14 @@ def align_vectors(
 
 
 def confidence(c: Candidate) -> float:
-    """A link's confidence in [0, 1]: a logistic of its cosine (nulls get a fixed middling value)."""
+    """A link's confidence in [0, 1]: a logistic of its cosine (nulls get a fixed middling value).
+
+    Centred on 0.33, the 10th percentile of link cosines on MAC-Dev's literary translations, so
+    about one link in ten there falls below 0.5; the median link (0.52) scores about 0.9.
+    """
     if c.di == 0 or c.dj == 0:
         return 0.5
-    return 1.0 / (1.0 + math.exp(-12.0 * (c.sim - 0.45)))
+    return 1.0 / (1.0 + math.exp(-12.0 * (c.sim - 0.33)))
 
 
 class EmbeddingAligner:
