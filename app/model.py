@@ -82,11 +82,16 @@ FIX_SEVERITIES = ("neutral", "minor", "major", "critical")
 
 @dataclass(frozen=True)
 class TextDocument:
-    """A monolingual document as a list of paragraphs, with optional per-paragraph styles."""
+    """A monolingual document as a list of paragraphs, with optional per-paragraph styles.
+
+    ``template``: the file the document was imported from (.docx only); the writer of that format keeps its
+    style definitions, page setup, headers and footers and replaces the body.
+    """
 
     paragraphs: tuple[str, ...]
     styles: tuple[str | None, ...] = ()
     name: str = ""
+    template: bytes | None = field(default=None, compare=False, repr=False)
 
 
 # Statuses a link may carry; bilingual files map their own states onto these (see app/formats/xliff.py).

@@ -75,7 +75,7 @@ class Docx(Format):
         import docx
         from docx.enum.style import WD_STYLE_TYPE
 
-        document = docx.Document()
+        document = self._blank(doc.template) if doc.template else docx.Document()
         known = {s.name for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
         styles = list(doc.styles) + [None] * (len(doc.paragraphs) - len(doc.styles))
         for text, style in zip(doc.paragraphs, styles, strict=False):
@@ -86,3 +86,16 @@ class Docx(Format):
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
+
+    @staticmethod
+    def _blank(template: bytes):
+        """The template document with an empty body (its last section properties kept)."""
+        import docx
+
+        check_zip(template, "template", "Word (.docx)", required=("[Content_Types].xml", "word/document.xml"))
+        document = docx.Document(io.BytesIO(template))
+        body = document.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+        return document

@@ -117,7 +117,10 @@ def import_pair(
     doc = services.import_document(session, project_name, zh, en, user=user, title=title, zh_doc=zh_doc,
                                    en_doc=en_doc)
     if zh_doc.styles or en_doc.styles:
+        # the English .docx is kept as the template of .docx exports (styles, page setup, headers, footers)
+        template = en.data if en_doc.styles and document_format(en.filename, en_format).name == "docx" else None
         session.add(DocumentSource(document_id=doc.id, format="docx", filename=Path(en.filename).name[:300],
+                                   data=template,
                                    styles=json.dumps({"zh": list(zh_doc.styles), "en": list(en_doc.styles)}),
                                    units="{}"))
         session.flush()
@@ -214,7 +217,8 @@ def english_document(session: Session, document_id: int) -> TextDocument:
     styles = json.loads(source.styles).get("en", []) if source is not None else []
     segs = [s for s in queries.document_segments(session, doc.id, "en") if s.text]
     kept = tuple(styles[s.position] if 0 <= s.position < len(styles) else None for s in segs) if styles else ()
-    return TextDocument(tuple(s.text for s in segs), styles=kept, name=doc.en_filename)
+    template = source.data if source is not None and source.format == "docx" else None
+    return TextDocument(tuple(s.text for s in segs), styles=kept, name=doc.en_filename, template=template)
 
 
 def document_bitext(session: Session, document_id: int, with_findings: bool = False) -> Bitext:

@@ -73,6 +73,32 @@ def test_docx_styles_survive_import_and_export(session):
     assert back.styles == ("Title", "Body Text", "House Style")
 
 
+def test_docx_export_uses_the_imported_file_as_template(session):
+    import docx as python_docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    original = python_docx.Document()
+    style = original.styles.add_style("House Style", WD_STYLE_TYPE.PARAGRAPH)
+    style.font.size = Pt(17)
+    original.sections[0].header.paragraphs[0].text = "CONFIDENTIAL header"
+    original.add_paragraph("First paragraph.", style="House Style")
+    table = original.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "In a table."
+    out = io.BytesIO()
+    original.save(out)
+    zh = services.Upload("zh.txt", "第一段。\n表格中。\n".encode())
+    doc = interchange.import_pair(session, "Template", zh, services.Upload("en.docx", out.getvalue()))
+    seg = services.review_rows(session, doc.id)[0][0].en[0]
+    services.save_segment(session, seg.id, "The first paragraph, corrected.", seg.version, _admin(session))
+    exported = python_docx.Document(io.BytesIO(interchange.export_document(session, doc.id, "docx").data))
+    assert [p.text for p in exported.paragraphs] == ["The first paragraph, corrected.", "In a table."]
+    assert exported.paragraphs[0].style.name == "House Style"
+    assert exported.styles["House Style"].font.size == Pt(17)
+    assert exported.sections[0].header.paragraphs[0].text == "CONFIDENTIAL header"
+    assert not exported.tables  # the body is rebuilt from the paragraphs
+
+
 def test_html_pair_is_aligned(session):
     zh = "<html><body><h1>标题</h1><p>第一段。</p><script>x()</script></body></html>".encode()
     en = b"<html><body><h1>Title</h1><p>First paragraph.</p></body></html>"
