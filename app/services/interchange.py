@@ -8,7 +8,9 @@ Where things go on import of a bilingual file:
   status → ``Link.status``; notes → one open ``Comment`` each on the link; creation date → ``Link.created_at``;
   change date → ``Link.status_at``; reviewer → ``Link.status_by`` when a user of that name exists;
   unit id, author and reviewer (as written) → ``DocumentSource.units``; the original bytes of an XLIFF
-  file → ``DocumentSource.data`` (exported again in place); .docx paragraph styles → ``DocumentSource.styles``.
+  file → ``DocumentSource.data`` (exported again in place).
+Of a .docx pair: paragraph styles → ``DocumentSource.styles``; the English file → ``DocumentSource.data``
+(the template of .docx exports: style definitions, page setup, headers and footers kept).
 """
 
 from __future__ import annotations

@@ -287,9 +287,10 @@ class DocumentSource(Base):
     """The file a document was imported from, kept for exports that give it back (issue 6).
 
     ``data`` holds the original bytes of an XLIFF file (its units are updated in place on export, so
-    foreign markup survives); ``styles`` is JSON ``{"zh": [...], "en": [...]}`` with the paragraph
-    styles of .docx files; ``units`` is JSON ``{link id: {"id", "author", "reviewer"}}`` with what a
-    bilingual file said about each unit that has no column of its own.
+    foreign markup survives) or of the English .docx (the template of .docx exports); ``styles`` is
+    JSON ``{"zh": [...], "en": [...]}`` with the paragraph styles of .docx files; ``units`` is JSON
+    ``{link id: {"id", "author", "reviewer"}}`` with what a bilingual file said about each unit that
+    has no column of its own.
     """
 
     __tablename__ = "document_sources"
