@@ -89,7 +89,7 @@ def main() -> None:
           f"{base.lax_f1:>7.4f} {t_base:>7.1f}")
     grid = [(DEFAULT_WEIGHT, DEFAULT_SYMMETRIC)]
     if args.tune:
-        grid = [(w, sym) for sym in (False, True) for w in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)]
+        grid = [(w, sym) for sym in (False, True) for w in (0.1, 0.25, 0.5, 1.0, 2.0, 4.0)]
     for weight, symmetric in grid:
         for s in signals:
             s.weight = weight

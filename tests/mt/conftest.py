@@ -29,12 +29,12 @@ def require_argos() -> None:
     pytest.skip("argostranslate is not installed: pip install -e '.[mt]' to run the MT tests")
 
 
-def _point_env_at(home: Path) -> None:
+def _point_env_at(home: Path, monkeypatch) -> None:
     for name in ENV:
-        os.environ.pop(name, None)
-    os.environ["XDG_DATA_HOME"] = str(home / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
-    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
 
 
 @pytest.fixture(scope="session")
@@ -42,30 +42,25 @@ def argos_home(tmp_path_factory):
     """A temporary argos data directory with the tiny zh→en package installed (session-wide)."""
     require_argos()
     home = tmp_path_factory.mktemp("argos")
-    saved = {name: os.environ.get(name) for name in ENV}
-    _point_env_at(home)
-    from argostranslate import package, settings
+    with pytest.MonkeyPatch.context() as mp:
+        _point_env_at(home, mp)  # argostranslate reads these when it is first imported
+        from argostranslate import package, settings
 
-    # argostranslate reads its directories at import; point them here in case it was imported earlier
-    packages = home / "data" / "argos-translate" / "packages"
-    packages.mkdir(parents=True, exist_ok=True)
-    settings.package_data_dir = packages
-    settings.package_dirs[:] = [packages]
-    package.install_from_path(FIXTURE)
+        # in case argostranslate was imported earlier with other directories
+        packages = home / "data" / "argos-translate" / "packages"
+        packages.mkdir(parents=True, exist_ok=True)
+        settings.package_data_dir = packages
+        settings.package_dirs[:] = [packages]
+        package.install_from_path(FIXTURE)
     mt.reset()
     yield home
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
     mt.reset()
 
 
 @pytest.fixture
 def mt_ready(argos_home, monkeypatch):
     """MT available with the tiny model; fresh in-process cache and counters."""
-    _point_env_at(argos_home)  # the session fixture's values, in case a test changed them
+    _point_env_at(argos_home, monkeypatch)
     mt.reset()
     assert mt.availability(), mt.availability().reason
     yield
@@ -75,10 +70,7 @@ def mt_ready(argos_home, monkeypatch):
 @pytest.fixture
 def mt_missing(tmp_path, monkeypatch):
     """No zh→en package installed: an empty argos home."""
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    _point_env_at(tmp_path, monkeypatch)
     mt.reset()
     yield
     mt.reset()
