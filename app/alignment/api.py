@@ -166,26 +166,48 @@ def align_texts(
     if level == "paragraph":
         return TextAlignment(align(zp, ep, progress=progress, **opts), zp, ep, level)
 
-    para_beads = align(zp, ep, progress=progress, **opts)
     zs_of = [split_sentences(p, "zh") or [p] for p in zp]
     es_of = [split_sentences(p, "en") or [p] for p in ep]
+    n_par = len(zp) + len(ep)
+    n_all = n_par + sum(map(len, zs_of)) + sum(map(len, es_of))
+    first = (lambda done, _total: progress(done, n_all)) if progress else None
+    second = (lambda done, _total: progress(n_par + done, n_all)) if progress else None
+    para_beads = align(zp, ep, progress=first, **opts)
     zstart, estart = _starts(zs_of), _starts(es_of)
     zh_sents = [s for ss in zs_of for s in ss]
     en_sents = [s for ss in es_of for s in ss]
-    beads: list[Bead] = []
+    # sentences of a paragraph bead are contiguous: each bead is one block of the sentence lists
+    blocks: list[tuple[range, range] | None] = []
     for pb in para_beads:
+        zr = range(zstart[pb.src[0]], zstart[pb.src[-1]] + len(zs_of[pb.src[-1]])) if pb.src else range(0)
+        er = range(estart[pb.tgt[0]], estart[pb.tgt[-1]] + len(es_of[pb.tgt[-1]])) if pb.tgt else range(0)
+        needs_search = len(zr) and len(er) and not (len(zr) == 1 and len(er) == 1)
+        blocks.append((zr, er) if needs_search else None)
+    searched = [b for b in blocks if b is not None]
+    inner: list[list[Bead]] = []
+    if searched and method == "embedding":
+        cand_lists = _aligner(max_zh, max_en).align_blocks(zh_sents, en_sents, searched, second)
+        inner = [[Bead(tuple(range(c.i, c.i + c.di)), tuple(range(c.j, c.j + c.dj)), round(confidence(c), 4))
+                  for c in cands] for cands in cand_lists]
+    elif searched:
+        for zr, er in searched:
+            local = align([zh_sents[i] for i in zr], [en_sents[j] for j in er], **opts)
+            inner.append([Bead(tuple(zr[i] for i in b.src), tuple(er[j] for j in b.tgt), b.score) for b in local])
+    beads: list[Bead] = []
+    pending = iter(inner)
+    for pb, block in zip(para_beads, blocks, strict=True):
+        if block is not None:
+            beads.extend(next(pending))
+            continue
         zidx = [zstart[p] + k for p in pb.src for k in range(len(zs_of[p]))]
         eidx = [estart[p] + k for p in pb.tgt for k in range(len(es_of[p]))]
-        if not zidx or not eidx:
+        if zidx and eidx:
+            beads.append(Bead(tuple(zidx), tuple(eidx), pb.score))
+        else:
             beads.extend(Bead((i,), (), pb.score) for i in zidx)
             beads.extend(Bead((), (j,), pb.score) for j in eidx)
-            continue
-        if len(zidx) == 1 and len(eidx) == 1:
-            beads.append(Bead((zidx[0],), (eidx[0],), pb.score))
-            continue
-        inner = align([zh_sents[i] for i in zidx], [en_sents[j] for j in eidx], **opts)
-        for b in inner:
-            beads.append(Bead(tuple(zidx[i] for i in b.src), tuple(eidx[j] for j in b.tgt), b.score))
+    if progress:
+        progress(n_all, n_all)
     return TextAlignment(beads, zh_sents, en_sents, level)
 
 

@@ -278,6 +278,28 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    def align_blocks(self, zh: Sequence[str], en: Sequence[str],
+                     blocks: Sequence[tuple[range, range]],
+                     progress: Progress | None = None) -> list[list[Candidate]]:
+        """Align each block (a contiguous zh range with a contiguous en range) on its own.
+
+        The span vectors, anchors and marks are computed once for the whole text; a span's
+        vector depends only on its own sentences, so slicing them per block is exact.
+        """
+        params = self.params
+        zv, ev = self.vectors(zh, en, progress, params)
+        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
+        elen = np.array([content_length(t) for t in en], dtype=np.float64)
+        za, ea = anchor_mod.document_anchors(zh, en)
+        zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
+        out = []
+        for zr, er in blocks:
+            a, b, c, d = zr.start, zr.stop, er.start, er.stop
+            cands = align_vectors(zv[a:b], ev[c:d], zlen[a:b], elen[c:d], params, za[a:b], ea[c:d],
+                                  zm[a:b], em[c:d])
+            out.append([Candidate(x.i + a, x.j + c, x.di, x.dj, x.sim, x.score) for x in cands])
+        return out
+
     def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
               extra=None, **overrides) -> list[Candidate]:
         """Beads (as candidates with scores) for two segment lists."""

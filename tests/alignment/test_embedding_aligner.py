@@ -94,3 +94,13 @@ def test_signature_names_method_and_model():
     sig = signature()
     assert sig.startswith("method:embedding|max:4x6|model:usem3-")
     assert signature("length").startswith("method:length|")
+
+
+def test_sentence_level_progress_runs_once_to_the_total():
+    calls = []
+    result = align_texts("第一句。第二句。\n第三句。", "One. Two.\nThree.", level="sentence",
+                         progress=lambda done, total: calls.append((done, total)))
+    total = 2 + 2 + 3 + 3
+    assert calls[-1] == (total, total)
+    assert all(t == total for _, t in calls) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert [b.as_links() for b in result.beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
