@@ -508,6 +508,19 @@ def alignment_rows(session: Session, document_id: int, page: int = 1, page_size:
     return rows, pages, page
 
 
+def alignment_counts(session: Session, document_id: int) -> dict[str, int]:
+    """Links, weak links and paragraphs to check in a whole document."""
+    from sqlalchemy import func
+
+    links, weak = session.execute(
+        select(func.count(Link.id), func.count(Link.id).filter(Link.origin == "auto", Link.confidence < WEAK))
+        .where(Link.document_id == document_id, Link.level == LEVEL)
+    ).one()
+    review = session.scalar(select(func.count(Segment.id)).where(
+        Segment.document_id == document_id, Segment.needs_review.is_(True), Segment.retired.is_(False))) or 0
+    return {"links": links, "weak": weak, "review": review}
+
+
 def history(session: Session, document_id: int, limit: int | None = 100) -> list[AlignmentChange]:
     """The latest alignment changes of a document, newest first (all of them when ``limit`` is None)."""
     stmt = (

@@ -35,8 +35,7 @@ def _context(session, doc: Document, page: int, focus: int | None = None) -> dic
         "doc": doc, "rows": rows, "page": page, "pages": pages, "focus": focus,
         "changes": al.history_entries(session, doc.id, limit=50), "weak_threshold": al.WEAK,
         "not_undoable": al.NOT_UNDOABLE,
-        "counts": {"links": queries.count_links(session, doc.id), "weak": sum(r.weak for r in rows),
-                   "review": sum(r.needs_review for r in rows)},
+        "counts": al.alignment_counts(session, doc.id),
     }
 
 

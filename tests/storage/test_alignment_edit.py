@@ -324,6 +324,7 @@ def test_new_version_keeps_unchanged_paragraphs_and_their_history(session, demo_
     rows, _pages, _page = al.alignment_rows(session, demo_doc)
     added = next(r for r in rows if any("added in the second" in s.text for s in r.en))
     assert added.needs_review
+    assert al.alignment_counts(session, demo_doc)["review"] == 2
     assert all(not s.retired for r in rows for s in r.en)
     change = al.history(session, demo_doc)[0]
     assert change.op == "new-version" and "2 new or changed" in change.summary

@@ -65,6 +65,7 @@ def test_weak_links_are_marked_with_text_not_only_colour(client, auth, session, 
     page = client.get(url(demo_doc)).get_data(as_text=True)
     row3 = page.split('id="link-3"')[1].split('id="link-4"')[0]
     assert "⚠ weak" in row3 and "0.20" in row3
+    assert "18 links · 1 weak" in page
     assert "⚠ weak" not in page.split('id="link-4"')[1].split('id="link-5"')[0]
 
 

@@ -149,6 +149,15 @@
       press("shift-" + (evt.shiftKey ? "zh" : "en") + "-" + (key === "u" ? "up" : "down"));
       return;
     }
+    if (key === "n") {  // the next (Shift: previous) weak or to-check row
+      evt.preventDefault();
+      var step = evt.shiftKey ? -1 : 1;
+      for (var j = i + step; j >= 0 && j < all.length; j += step) {
+        if (all[j].classList.contains("weak") || all[j].classList.contains("review")) { select(all[j], false); return; }
+      }
+      showError("No further weak or to-check row on this page.");
+      return;
+    }
     if (key === "s") {
       evt.preventDefault();
       var z = field("zh_cut");
