@@ -40,10 +40,11 @@ class CachedAligner(EmbeddingAligner):
         super().__init__()
         self._vectors: dict = {}
 
-    def vectors(self, zh, en, progress=None):
-        key = (tuple(zh), tuple(en))
+    def vectors(self, zh, en, progress=None, params=None):
+        p = params or self.params
+        key = (tuple(zh), tuple(en), p.max_zh, p.max_en)
         if key not in self._vectors:
-            self._vectors[key] = super().vectors(zh, en, progress)
+            self._vectors[key] = super().vectors(zh, en, progress, params)
         return self._vectors[key]
 
 

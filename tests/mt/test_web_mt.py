@@ -97,3 +97,17 @@ def test_cli_without_mt_explains_in_one_line(tmp_path, mt_missing):
     result = CliRunner().invoke(cli, ["mt", str(zh)])
     assert result.exit_code == 2
     assert result.output.strip().startswith("Error: No zh→en Argos model") and result.output.count("\n") == 1
+
+
+def test_backcheck_translates_every_paragraph_once(session, demo_doc, mt_ready):
+    from app.services import mt as mt_service
+
+    zh = queries.document_segments(session, demo_doc, "zh")
+    result = mt_service.document_backcheck(session, demo_doc)
+    assert all(f.check == "mt.divergent" and f.zh_index in result.row_of_zh for f in result.findings)
+    assert set(result.row_of_zh) == set(range(len(zh)))
+    session.flush()
+    assert session.query(MTCache).count() == len({s.text for s in zh})
+    calls = mt.stats["model_calls"]
+    mt_service.document_backcheck(session, demo_doc)
+    assert mt.stats["model_calls"] == calls  # the second run is served from the cache
