@@ -174,10 +174,12 @@ def translate(texts: Sequence[str], store: TranslationStore | None = None) -> li
     fresh: list[tuple[str, str]] = []
     if missing:
         with _lock:
-            translation = _translation(avail)
+            translation = _translation(avail) if any(t.strip() for t in missing) else None
             for text in missing:
-                result = translation.translate(text) if text.strip() else ""
-                stats["model_calls"] += 1
+                result = ""
+                if text.strip():
+                    result = translation.translate(text)
+                    stats["model_calls"] += 1
                 out[text] = result
                 fresh.append((text, result))
         if store is not None:
