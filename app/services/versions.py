@@ -115,7 +115,8 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     session.flush()
 
     before_groups, after_groups, methods = [], [], set()
-    replaced: dict[int, list[Group]] = {}  # first link index of a region (or -1-k for an empty one) → groups
+    before_region, after_region = [], []  # the re-aligned stretch of each group (for "what changed")
+    replaced: dict[int, list[Group]] = {}  # id of a re-aligned region → its new groups
     for r in todo:
         zh = [i for k in r.links for i in groups[k].zh]
         en = [segs[k] for k in r.en]
@@ -128,6 +129,8 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
                                 round(float(bd.score), 4)) for bd in beads]
         before_groups.extend(groups[k] for k in r.links)
         after_groups.extend(new_groups)
+        before_region.extend([len(replaced)] * len(r.links))
+        after_region.extend([len(replaced)] * len(new_groups))
         replaced[id(r)] = new_groups
 
     # The new sequence of links: fixed links stay, each re-aligned region is replaced; a link the
@@ -168,8 +171,11 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     pos_after = _positions(session, {i for g in after_groups for i in g.zh + g.en})
     result = VersionResult(None, kept, n_new, len(retired), len(todo), methods)
     change = AlignmentChange(
-        document_id=doc.id, level=LEVEL, op="new-version", before=json.dumps(_describe(before_groups, pos_before)),
-        after=json.dumps(_describe(after_groups, pos_after)),
+        document_id=doc.id, level=LEVEL, op="new-version",
+        before=json.dumps([{**d, "region": k} for d, k in zip(_describe(before_groups, pos_before), before_region,
+                                                                strict=True)]),
+        after=json.dumps([{**d, "region": k} for d, k in zip(_describe(after_groups, pos_after), after_region,
+                                                               strict=True)]),
         summary=f"new English version {doc.en_filename}: " + result.message(),
         reason=(reason or "").strip()[:2000], author_id=user.id if user else None,
     )
@@ -223,4 +229,35 @@ def _fixed_links(regions: list[_Region], n_links: int) -> list[int | None]:
         start = r.links[-1] + 1 if r.links else nxt
         out.append(start if start < n_links else None)
         nxt = start + 1
+    return out
+
+
+def version_diffs(session: Session, document_id: int, segment_ids) -> dict[int, list[tuple[str, str]]]:
+    """What a new version changed around paragraphs still marked for review: for each of those segment
+    ids, the word diff of the English of its re-aligned stretch (before → after)."""
+    from app.textdiff import word_diff
+
+    want, out = set(segment_ids), {}
+    if not want:
+        return out
+    changes = session.scalars(select(AlignmentChange).where(
+        AlignmentChange.document_id == document_id, AlignmentChange.op == "new-version").order_by(
+        AlignmentChange.id.desc()))
+    for change in changes:
+        regions: dict[int, tuple[list[int], list[int]]] = {}
+        for key, text in ((0, change.before), (1, change.after)):
+            for d in json.loads(text or "[]"):
+                regions.setdefault(d.get("region", -1), ([], []))[key].extend(d["en"])
+        for old, new in regions.values():
+            hit = (want & set(new)) - set(out)
+            if not hit:
+                continue
+            rows = session.execute(select(Segment.id, Segment.text, Segment.original).where(
+                Segment.id.in_(old + new))).all()
+            before = {i: t for i, t, _o in rows}
+            after = {i: o for i, _t, o in rows}
+            diff = word_diff("\n".join(before[i] for i in old), "\n".join(after[i] for i in new))
+            out.update((i, diff) for i in hit)
+        if want <= set(out):
+            break
     return out

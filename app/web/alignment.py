@@ -9,7 +9,7 @@ from flask_login import current_user
 from app import services
 from app.errors import InputError
 from app.services import alignment as al
-from app.services.versions import import_new_version
+from app.services.versions import import_new_version, version_diffs
 from app.storage import queries
 from app.storage.models import AlignmentChange, Document, Link
 from app.web import get_session
@@ -31,7 +31,16 @@ def _page_size() -> int:
 
 def _context(session, doc: Document, page: int, focus: int | None = None) -> dict:
     rows, pages, page = al.alignment_rows(session, doc.id, page, _page_size())
+    marked = [s.id for r in rows for s in r.en if s.needs_review]
+    diffs = version_diffs(session, doc.id, marked)
+    row_diffs, shown = {}, set()
+    for r in rows:  # a stretch's diff is shown on its first row only
+        diff = next((diffs[s.id] for s in r.en if s.id in diffs), None)
+        if diff is not None and id(diff) not in shown:
+            shown.add(id(diff))
+            row_diffs[r.link.id] = diff
     return {
+        "row_diffs": row_diffs,
         "doc": doc, "rows": rows, "page": page, "pages": pages, "focus": focus,
         "changes": al.history_entries(session, doc.id, limit=50), "weak_threshold": al.WEAK,
         "not_undoable": al.NOT_UNDOABLE,

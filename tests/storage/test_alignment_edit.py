@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app import services
 from app.errors import Conflict, Forbidden, InputError
 from app.services import alignment as al
-from app.services.versions import import_new_version
+from app.services.versions import import_new_version, version_diffs
 from app.storage import queries
 from app.storage.models import AlignmentChange, Link, Revision, Segment, User
 
@@ -325,6 +325,9 @@ def test_new_version_keeps_unchanged_paragraphs_and_their_history(session, demo_
     added = next(r for r in rows if any("added in the second" in s.text for s in r.en))
     assert added.needs_review
     assert al.alignment_counts(session, demo_doc)["review"] == 2
+    diffs = version_diffs(session, demo_doc, [s.id for s in new])
+    changed_seg = next(s for s in new if s.text == changed)
+    assert ("delete", "The") in diffs[changed_seg.id] and ("insert", "This") in diffs[changed_seg.id]
     assert all(not s.retired for r in rows for s in r.en)
     change = al.history(session, demo_doc)[0]
     assert change.op == "new-version" and "2 new or changed" in change.summary

@@ -164,6 +164,8 @@ def test_reviewer_uploads_a_new_version(client, auth, session, demo_doc, app):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "18 paragraphs unchanged (history kept), 1 new or changed" in page
     assert page.count('class="badge review" title="new or changed') == 1 and "This meeting" in page
+    assert page.count("What the new version changed here") == 1
+    assert "<del>The</del><ins>This</ins> meeting" in page
     response = post(client, auth, demo_doc, op="checked", link=link_id(session, demo_doc, 10))
     body = response.get_data(as_text=True)
     assert "1 paragraph marked as checked" in body and 'title="new or changed' not in body
