@@ -5,6 +5,7 @@ is ignored on the way in). A first row naming the columns is a header and may or
 one, the first two columns are Chinese and English and a third is the status. A link's paragraphs are
 joined by a blank line in one cell. CSV is written as UTF-8 with a BOM, and cells starting with
 ``= + - @`` get a leading apostrophe (dropped again on reading); XLSX cells are always written as strings.
+A .csv whose first line has semicolons but no comma (Excel in many locales) is read with ';'.
 """
 
 from __future__ import annotations
@@ -104,11 +105,18 @@ class Csv(BitextFormat):
         except InputError as exc:
             raise FormatError(exc.message) from None
         try:
-            bitext = _pairs_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter),
+            bitext = _pairs_from_rows(csv.reader(io.StringIO(text, newline=""), delimiter=self._delimiter(text)),
                                       filename)
         except csv.Error as exc:
             raise FormatError(f"{filename}: malformed {self.name.upper()}: {exc}") from None
         return Bitext(bitext.pairs, name=filename, format=self.name)
+
+    def _delimiter(self, text: str) -> str:
+        """Excel in many locales writes CSV with semicolons: use ';' when the first line has no comma."""
+        first = text.lstrip("\ufeff").split("\n", 1)[0]
+        if self.delimiter == "," and "," not in first and ";" in first:
+            return ";"
+        return self.delimiter
 
     def write(self, bitext: Bitext) -> bytes:
         out = io.StringIO(newline="")

@@ -214,6 +214,10 @@ class TestCsv(FormatContract):
         with pytest.raises(FormatError, match="row 2: unknown status 'done'"):
             self.fmt.read("zh,en,status\n你好,Hello,done\n".encode(), "s.csv")
 
+    def test_semicolon_csv_from_excel(self):
+        pair = self.fmt.read("\ufeffzh;en;status\n你好;Hello, world;approved\n".encode(), "excel.csv").pairs[0]
+        assert (pair.zh, pair.en, pair.status) == (("你好",), ("Hello, world",), "approved")
+
     def test_one_column_is_refused(self):
         with pytest.raises(FormatError, match="two are needed"):
             self.fmt.read("只有一列\n".encode(), "one.csv")
