@@ -101,8 +101,8 @@ def _check() -> Availability:
             return Availability(False, INSTALL_HINT)
     found = _find_package()
     if found is None:
-        return Availability(False, "No zh→en Argos model is installed: run argospm install translate-zh_en "
-                                   "on a machine with internet (or argospm install from a .argosmodel file).")
+        return Availability(False, "No zh→en Argos model is installed: run argospm install translate-zh_en on a "
+                                   f"machine with internet and copy its package directory into {packages_dirs()[0]}.")
     path, meta = found
     if not any((path / d).is_dir() for d in ("minisbd", "stanza", "spacy")):
         return Availability(False, f"The Argos package in {path} has no sentence splitter of its own and "
