@@ -146,6 +146,19 @@ def _translation(avail: Availability):
     return _state["translation"]
 
 
+def uncached(texts: Sequence[str], store: TranslationStore | None = None) -> list[str]:
+    """The distinct texts that neither the LRU nor ``store`` knows (what :func:`translate` would send to the model)."""
+    avail = availability()
+    if not avail:
+        raise MTUnavailable(avail.reason)
+    with _lock:
+        missing = [t for t in dict.fromkeys(texts) if t.strip() and (avail.model_id, t) not in _lru]
+    if missing and store is not None:
+        found = store.get_many(avail.model_id, missing)
+        missing = [t for t in missing if t not in found]
+    return missing
+
+
 def translate(texts: Sequence[str], store: TranslationStore | None = None) -> list[str]:
     """Machine translations of ``texts``, one per text, through the LRU, then ``store``, then the model.
 

@@ -78,13 +78,26 @@ class BackCheck:
 
     findings: list[Finding]
     row_of_zh: dict[int, int]
+    pending: int = 0  # paragraphs still to translate (then findings is empty)
+    total: int = 0  # distinct Chinese paragraph texts
 
 
-def document_backcheck(session: Session, document_id: int, k: float = 2.0) -> BackCheck:
-    """``mt.divergent`` findings for a document's paragraph links (every Chinese paragraph is translated)."""
+def document_backcheck(session: Session, document_id: int, k: float = 2.0, batch: int | None = None) -> BackCheck:
+    """``mt.divergent`` findings for a document's paragraph links (every Chinese paragraph is translated).
+
+    With ``batch``, at most that many not yet cached paragraphs are translated per call; while some
+    remain, the result has ``pending`` > 0 and no findings (the web page translates in steps).
+    """
     zh = queries.document_segments(session, document_id, "zh")
     en = queries.document_segments(session, document_id, "en")
-    outputs = translate_segments(session, [s.text for s in zh])
+    texts = [s.text for s in zh]
+    if batch is not None:
+        store = SessionTranslationStore(session)
+        missing = mt.uncached(texts, store)
+        if len(missing) > batch:
+            mt.translate(missing[:batch], store)
+            return BackCheck([], {}, len(missing) - batch, len(set(texts)))
+    outputs = translate_segments(session, texts)
     zpos = {s.id: k for k, s in enumerate(zh)}
     epos = {s.id: k for k, s in enumerate(en)}
     links, rows = [], {}
@@ -93,4 +106,4 @@ def document_backcheck(session: Session, document_id: int, k: float = 2.0) -> Ba
         src = sorted(zpos[i] for i in ids if i in zpos)
         links.append((src, sorted(epos[i] for i in ids if i in epos)))
         rows.update((i, link.position + 1) for i in src)
-    return BackCheck(check_mt([s.text for s in zh], [s.text for s in en], links, outputs, k=k), rows)
+    return BackCheck(check_mt(texts, [s.text for s in en], links, outputs, k=k), rows, 0, len(set(texts)))

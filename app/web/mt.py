@@ -14,6 +14,7 @@ from app.web import get_session
 from app.web.helpers import is_htmx, requires
 
 bp = Blueprint("mt", __name__)
+BACKCHECK_BATCH = 100  # paragraphs translated per visit of the back-check page (a real model: ~0.5 s each)
 
 
 @bp.app_context_processor
@@ -70,7 +71,8 @@ def backcheck(doc_id: int):
     avail = mt.availability()
     result = None
     if avail:
-        result = mt_service.document_backcheck(session, doc.id)
+        result = mt_service.document_backcheck(session, doc.id, batch=BACKCHECK_BATCH)
         session.commit()
     return render_template("mt/backcheck.html", doc=doc, findings=result.findings if result else [],
-                           row_of_zh=result.row_of_zh if result else {}, hint=avail.reason, model_id=avail.model_id)
+                           row_of_zh=result.row_of_zh if result else {}, hint=avail.reason, model_id=avail.model_id,
+                           pending=result.pending if result else 0, total=result.total if result else 0)

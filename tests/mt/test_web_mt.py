@@ -111,3 +111,19 @@ def test_backcheck_translates_every_paragraph_once(session, demo_doc, mt_ready):
     calls = mt.stats["model_calls"]
     mt_service.document_backcheck(session, demo_doc)
     assert mt.stats["model_calls"] == calls  # the second run is served from the cache
+
+
+def test_backcheck_page_translates_in_steps(client, auth, session, demo_doc, mt_ready, monkeypatch):
+    from app.web import mt as mt_web
+
+    monkeypatch.setattr(mt_web, "BACKCHECK_BATCH", 10)
+    auth.login("rita")
+    total = len({s.text for s in queries.document_segments(session, demo_doc, "zh")})
+    first = client.get(f"/documents/{demo_doc}/mt-check").get_data(as_text=True)
+    assert f"10 of {total} Chinese paragraphs" in first and "Continue" in first
+    for _ in range(total // 10 + 1):
+        page = client.get(f"/documents/{demo_doc}/mt-check").get_data(as_text=True)
+        if "Continue" not in page:
+            break
+    assert "Continue" not in page and "MT back-check" in page
+    assert mt.stats["model_calls"] == total
