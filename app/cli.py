@@ -318,6 +318,60 @@ def mt_cmd(zh_file, output, en_file):
         click.echo(out, nl=not out.endswith("\n"))
 
 
+@cli.command("align")
+@click.argument("zh_file", type=click.Path(dir_okay=False))
+@click.argument("en_file", type=click.Path(dir_okay=False))
+@click.option("--presplit", is_flag=True, help="Each input line is one segment; no further splitting.")
+@click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph", show_default=True)
+@click.option("--method", type=click.Choice(["embedding", "length"]), default="embedding", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["links", "tsv", "json"]), default="links", show_default=True,
+              help="links: `[zh ids]:[en ids]` per line (MAC-Dev's gold format); tsv: confidence, zh, en; json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
+def align_cmd(zh_file, en_file, presplit, level, method, fmt, output):
+    """Align ZH_FILE with EN_FILE (no database needed); a progress bar on stderr for long inputs."""
+    import json as jsonlib
+
+    from app.alignment.api import align_texts, signature
+    from app.textio import decode_bytes
+
+    zh_text = decode_bytes(_read(zh_file), zh_file)
+    en_text = decode_bytes(_read(en_file), en_file)
+    bar = None
+    state = {"shown": 0}
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total < 200:  # short inputs finish before a bar would help
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Aligning", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - state["shown"])
+        state["shown"] = done
+
+    try:
+        result = align_texts(zh_text, en_text, level=level, presplit=presplit, method=method, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    zh, en = result.zh_segments, result.en_segments
+    if fmt == "links":
+        text = "".join(b.as_links() + "\n" for b in result.beads)
+    elif fmt == "tsv":
+        text = "".join(f"{b.score:.3f}\t{' '.join(zh[i] for i in b.src)}\t{' '.join(en[j] for j in b.tgt)}\n"
+                       for b in result.beads)
+    else:
+        text = jsonlib.dumps({"signature": signature(method=method), "level": result.level,
+                              "links": [{"zh": list(b.src), "en": list(b.tgt), "confidence": round(b.score, 4),
+                                         "zh_text": [zh[i] for i in b.src], "en_text": [en[j] for j in b.tgt]}
+                                        for b in result.beads]}, ensure_ascii=False, indent=1) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(result.beads)} links to {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="duizhao")

@@ -101,3 +101,49 @@ def test_check_reads_tbx_glossaries(tmp_path):
     tbx.write_bytes(by_name("tbx").write(load_glossary_csv(ROOT / "glossary/spp-2024.csv")))
     result = CliRunner().invoke(cli, ["check", ZH, EN, "--glossary", str(tbx), "--format", "json"])
     assert result.exit_code == 0 and "Maple Bridge experience" in result.output
+
+
+def test_align_writes_links_in_the_gold_format(tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    result = CliRunner().invoke(cli, ["align", ZH, EN])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == (ROOT / "corpus/demo/gold.align").read_text().split()
+    out = tmp_path / "a.json"
+    result = CliRunner().invoke(cli, ["align", ZH, EN, "--level", "sentence", "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["level"] == "sentence" and data["signature"].startswith("method:embedding")
+    assert all(0 <= link["confidence"] <= 1 for link in data["links"])
+    assert len(data["links"]) > 19  # sentences, not paragraphs
+
+
+def test_align_presplit_keeps_line_numbers(tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    zh, en = tmp_path / "z.txt", tmp_path / "e.txt"
+    zh.write_text("第一句。\n\n第二句。\n", encoding="utf-8")
+    en.write_text("The first sentence.\n\nThe second sentence.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", str(zh), str(en), "--presplit", "--method", "length"])
+    assert result.exit_code == 0
+    assert "[2]:[2]" in result.stdout.split()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["align", "/nonexistent.txt", EN], "Error: /nonexistent.txt: cannot read the file"),
+    (["align", "/dev/null", EN], "Error: /dev/null: the file is empty"),
+    (["align", "/bin/sh", EN], "Error: /bin/sh: looks like a binary file"),
+])
+def test_align_bad_input(args, message):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and result.stderr.startswith(message)
