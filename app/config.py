@@ -19,7 +19,7 @@ SETTINGS = [
     Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest file accepted for import, in bytes"),
     Setting("ADMIN_PASSWORD", None, "Password for the first admin; generated and printed when unset"),
     Setting("PAGE_SIZE", 200, "Links per page on the review screen"),
-    Setting("ALIGN_METHOD", "embedding", "Aligner for re-alignment and new versions: embedding or length"),
+    Setting("ALIGN_METHOD", "embedding", "Aligner for imports, re-alignment and new versions: embedding or length"),
     Setting("MQM_WEIGHTS", "neutral=0,minor=1,major=5,critical=25",
             "Penalty points per error severity for the quality score (MQM)"),
     Setting("MQM_THRESHOLD", 10.0, "A document passes when its penalty per 1,000 source characters is at most this"),

@@ -21,6 +21,10 @@ from app import create_app
 from app.storage.db import make_engine, make_sessionmaker, normalise_url, upgrade
 from app.storage.models import Base, User
 
+# Imports in the storage and web tests align with the length-based aligner, which is fast; the embedding
+# aligner (the default setting) has its own tests in tests/alignment and tests/storage/test_services.py.
+os.environ["DUIZHAO_ALIGN_METHOD"] = "length"
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORDS = {"admin": "admin-pass-1", "rita": "reviewer-pass-1", "tom": "translator-pass-1"}
 ROLES = {"admin": "admin", "rita": "reviewer", "tom": "translator"}

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.alignment.embedding import EmbeddingAligner, confidence
-from app.alignment.gale_church import LengthCost, text_length
-from app.alignment.search import dp_align
+from app.alignment.gale_church import align_lengths
 from app.errors import InputError
 from app.model import Bead
 from app.segmentation import split_paragraphs, split_sentences
@@ -106,11 +105,8 @@ def align(
 
 
 def _align_lengths(zh: Sequence[str], en: Sequence[str], max_zh: int, max_en: int) -> list[Bead]:
-    cost = LengthCost([text_length(t) for t in zh], [text_length(t) for t in en])
-    shapes = [(1, 1), (1, 0), (0, 1)] + [(a, b) for a in range(1, min(max_zh, 2) + 1)
-                                         for b in range(1, min(max_en, 2) + 1) if (a, b) != (1, 1)]
-    band = None if len(zh) * len(en) <= 250_000 else max(50, abs(len(zh) - len(en)) + 50)
-    beads = dp_align(len(zh), len(en), cost, shapes, band)
+    """The Gale–Church baseline (1-1, 1-0, 0-1, 1-2, 2-1) with its costs mapped to confidences."""
+    beads = align_lengths(zh, en)
     # a Gale–Church cost of ~0.1 is a perfect 1-1; each extra nat halves the confidence
     return [Bead(b.src, b.tgt, round(math.exp(-max(0.0, b.score - 0.12) * math.log(2)), 4)) for b in beads]
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.alignment.gale_church import align_lengths
 from app.errors import Conflict, Forbidden, InputError
 from app.formats.registry import by_name
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Bead, TextDocument
@@ -132,21 +131,30 @@ def import_document(
     *,
     zh_doc: TextDocument | None = None,
     en_doc: TextDocument | None = None,
+    aligner: str | None = None,
 ) -> Document:
     """Decode both files, align their paragraphs and store everything, or store nothing.
 
     ``zh_doc``/``en_doc``: the files already read by another format (services.interchange: .docx, .html).
+    ``aligner``: "embedding" or "length"; the ALIGN_METHOD setting when None.
     """
+    from app import config
+    from app.alignment.api import signature
+    from app.services.alignment import run_aligner
+
     zh_doc = zh_doc or read_text_upload(zh)
     en_doc = en_doc or read_text_upload(en)
     project = get_or_create_project(session, project_name)
-    beads = align_lengths(zh_doc.paragraphs, en_doc.paragraphs)
+    method = aligner or config.load()["ALIGN_METHOD"]
+    if method not in ("embedding", "length"):
+        raise InputError(f"unknown aligner {method!r}; use embedding or length")
+    beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), method)
     doc = Document(
         project=project,
         title=(title or zh_doc.paragraphs[0])[:300],
         zh_filename=Path(zh.filename).name[:300],
         en_filename=Path(en.filename).name[:300],
-        aligner="gale-church|level:paragraph|ratio:document",
+        aligner=("level:paragraph|" + signature(method=used))[:200],
         created_by_id=user.id if user else None,
     )
     session.add(doc)
@@ -166,20 +174,14 @@ def _add_segments(session: Session, doc: Document, side: str, texts) -> list[Seg
 
 def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_segs, origin="auto") -> None:
     for pos, bead in enumerate(beads):
-        link = Link(document_id=doc.id, position=pos, origin=origin, confidence=_confidence(bead),
+        confidence = round(min(max(bead.score, 0.0), 1.0), 4)  # the aligners' beads carry a confidence
+        link = Link(document_id=doc.id, position=pos, origin=origin, confidence=confidence,
                     status="translated" if any(en_segs[j].text for j in bead.tgt) else "untranslated")
         link.members = [LinkSegment(segment=zh_segs[i]) for i in bead.src] + [
             LinkSegment(segment=en_segs[j]) for j in bead.tgt
         ]
         session.add(link)
     session.flush()
-
-
-def _confidence(bead: Bead) -> float:
-    """Map a bead's cost (a negative log probability) to a confidence in [0, 1]."""
-    import math
-
-    return round(math.exp(-max(bead.score, 0.0) / 10), 3)
 
 
 # ---------------------------------------------------------------- review

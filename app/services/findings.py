@@ -131,24 +131,30 @@ MAX_DOCUMENTS, MAX_GLOSSARIES, MAX_PAIRS = 16, 4, 200_000
 
 
 def _fingerprint(session: Session, doc: Document) -> tuple:
-    from app.storage.models import AlignmentChange
+    from app.storage.models import AlignmentChange, Revision
 
     segs = session.execute(select(func.count(Segment.id), func.max(Segment.id), func.sum(Segment.version))
                            .where(Segment.document_id == doc.id)).one()
+    last_revision = session.scalar(select(func.max(Revision.created_at)).where(Revision.document_id == doc.id))
     links = session.execute(select(func.count(LinkSegment.segment_id), func.max(Link.id))
                             .join(LinkSegment, LinkSegment.link_id == Link.id)
                             .where(Link.document_id == doc.id)).one()
-    moves = session.scalar(select(func.max(AlignmentChange.id)).where(AlignmentChange.document_id == doc.id))
-    dismissed = session.execute(select(func.count(Dismissal.id), func.max(Dismissal.id))
-                                .where(Dismissal.document_id == doc.id)).one()
-    return (tuple(segs), tuple(links), moves, tuple(dismissed), _glossary_fingerprint(session, doc.project_id))
+    moves = tuple(session.execute(select(func.max(AlignmentChange.id), func.max(AlignmentChange.created_at))
+                                  .where(AlignmentChange.document_id == doc.id)).one())
+    dismissed = session.execute(
+        select(func.count(Dismissal.id), func.max(Dismissal.id), func.max(Dismissal.created_at))
+        .where(Dismissal.document_id == doc.id)).one()
+    # creation times make the key unique even when a database is emptied and its ids start again
+    return (doc.created_at, tuple(segs), last_revision, tuple(links), moves, tuple(dismissed),
+            _glossary_fingerprint(session, doc.project_id))
 
 
 def _glossary_fingerprint(session: Session, project_id: int) -> tuple:
     from app.storage.models import Glossary, Term, TermChange
 
     return tuple(session.execute(
-        select(func.count(TermChange.id), func.max(TermChange.id))
+        select(func.count(TermChange.id), func.max(TermChange.id), func.max(TermChange.created_at),
+               func.min(Glossary.created_at))
         .join(Term, Term.id == TermChange.term_id).join(Glossary, Glossary.id == Term.glossary_id)
         .where(Glossary.project_id == project_id)).one())
 

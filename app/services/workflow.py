@@ -42,7 +42,11 @@ def set_status(session: Session, link_id: int, status: str, user: User) -> Link:
     link = queries.get_or_404(session, Link, link_id, "link")
     if link.status == "approved" and status != "approved" and not can(user, "approve"):
         raise Forbidden("only a reviewer can un-approve a link")
+    if status in ("reviewed", "approved"):
+        for member in link.members:  # a reviewed link no longer waits for a check after a new version
+            member.segment.needs_review = False
     if link.status == status:
+        session.flush()
         return link
     session.add(StatusChange(document_id=link.document_id, link_id=link.id, before=link.status, after=status,
                              author_id=user.id))

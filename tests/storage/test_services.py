@@ -171,3 +171,18 @@ def test_users_and_passwords(session):
     with pytest.raises(InputError, match="user name"):
         services.create_user(session, "bad name!", "reviewer")
     assert new.password_hash != password
+
+
+def test_import_with_the_embedding_aligner(session):
+    doc = services.import_document(session, "E", services.Upload("zh.txt", ZH), services.Upload("en.txt", EN),
+                                   aligner="embedding")
+    session.commit()
+    rows, _ = services.review_rows(session, doc.id)
+    got = ["[" + ",".join(str(s.position) for s in r.zh) + "]:[" + ",".join(str(s.position) for s in r.en) + "]"
+           for r in rows]
+    assert got == gold_links()
+    assert doc.aligner.startswith("level:paragraph|method:embedding")
+    assert all(0.5 < r.link.confidence <= 1 for r in rows)
+    with pytest.raises(InputError, match="unknown aligner"):
+        services.import_document(session, "E", services.Upload("zh.txt", ZH), services.Upload("en.txt", EN),
+                                 aligner="magic")

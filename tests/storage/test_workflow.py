@@ -147,3 +147,16 @@ def test_nothing_is_deleted(session):
     assert session.scalar(select(Revision).where(Revision.version == 1)).after == "x y z"
     assert session.scalars(select(StatusChange)).all() == []
     assert session.scalars(select(Link)).all()
+
+
+def test_reviewing_a_link_clears_the_new_version_flag(session):
+    doc = small_doc(session)
+    rita = user(session, "rita")
+    link = queries.document_links(session, doc.id)[0]
+    for m in link.members:
+        m.segment.needs_review = True
+    session.flush()
+    workflow.set_status(session, link.id, "translated", rita)
+    assert all(m.segment.needs_review for m in link.members)
+    workflow.set_status(session, link.id, "reviewed", rita)
+    assert not any(m.segment.needs_review for m in link.members)

@@ -58,6 +58,7 @@ def test_review_page_links_to_the_alignment(client, auth, demo_doc):
 
 
 def test_weak_links_are_marked_with_text_not_only_colour(client, auth, session, demo_doc):
+    session.execute(Link.__table__.update().where(Link.document_id == demo_doc).values(confidence=0.9))
     session.execute(Link.__table__.update().where(Link.document_id == demo_doc, Link.position == 2)
                     .values(confidence=0.2))
     session.commit()
