@@ -124,3 +124,13 @@ def bump_segment(session: Session, segment_id: int, base_version: int, text: str
 
 def project_glossary(session: Session, project_id: int) -> Glossary | None:
     return session.scalar(select(Glossary).where(Glossary.project_id == project_id).order_by(Glossary.id))
+
+
+def english_rows(session: Session, document_id: int) -> dict[int, tuple[int, int]]:
+    """English segment id -> (paragraph position, review row number) for a document's paragraph links."""
+    rows = session.execute(
+        select(Segment.id, Segment.position, Link.position)
+        .join(LinkSegment, LinkSegment.segment_id == Segment.id).join(Link, Link.id == LinkSegment.link_id)
+        .where(Link.document_id == document_id, Link.level == "paragraph", Segment.side == "en",
+               Segment.retired.is_(False)))
+    return {seg_id: (position, link_position + 1) for seg_id, position, link_position in rows}

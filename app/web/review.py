@@ -182,11 +182,7 @@ def drift(doc_id: int):
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
     report = findings.drift_report(session, doc.id)
-    row_of_en = {}
-    for link in queries.document_links(session, doc.id):
-        for m in link.members:
-            if m.segment.side == "en":
-                row_of_en[m.segment.position] = link.position + 1
+    row_of_en = {position: row for position, row in queries.english_rows(session, doc.id).values()}
     glossary = queries.project_glossary(session, doc.project_id)
     return render_template("review/drift.html", doc=doc, report=report, row_of_en=row_of_en,
                            has_glossary=glossary is not None and bool(glossary.terms))
@@ -198,9 +194,5 @@ def candidates(doc_id: int):
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
     found = findings.glossary_candidates(session, doc.id)
-    row_of_en = {}
-    for link in queries.document_links(session, doc.id):
-        for m in link.members:
-            if m.segment.side == "en":
-                row_of_en[m.segment.position] = link.position + 1
+    row_of_en = {position: row for position, row in queries.english_rows(session, doc.id).values()}
     return render_template("review/candidates.html", doc=doc, candidates=found, row_of_en=row_of_en)

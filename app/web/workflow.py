@@ -156,12 +156,8 @@ def replace(doc_id: int):
 
 
 def _row_of_en(session, doc_id: int) -> dict[int, int]:
-    rows = {}
-    for link in queries.document_links(session, doc_id):
-        for m in link.members:
-            if m.segment.side == "en":
-                rows[m.segment.id] = link.position + 1
-    return rows
+    """English segment id -> review row number."""
+    return {seg_id: row for seg_id, (_position, row) in queries.english_rows(session, doc_id).items()}
 
 
 # ---------------------------------------------------------------- report

@@ -2,56 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.web.conftest import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app, demo_doc):
-    """The app served by waitress on a free loopback port for the length of one test."""
-    from waitress import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", demo_doc
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser_page(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_merge_with_the_keyboard_and_undo(live_server, browser_page, tmp_path):
     base, doc_id = live_server
     page = browser_page
-    page.goto(base + "/auth/login")
-    page.fill("input[name=username]", "tom")
-    page.fill("input[name=password]", "translator-pass-1")
-    page.click("button[type=submit]")
+    login(page, base, "tom", "translator-pass-1")
     page.goto(f"{base}/documents/{doc_id}/alignment")
     page.wait_for_selector("table.align")
     rows = page.locator("table.align tbody tr[data-link]")

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.web.conftest import login
+
 pytestmark = pytest.mark.browser
 
 
@@ -60,10 +62,7 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
 def test_conflict_keeps_both_texts(live_server, browser_page, app):
     base, doc_id = live_server
     page = browser_page
-    page.goto(base + "/auth/login")
-    page.fill("input[name=username]", "tom")
-    page.fill("input[name=password]", "translator-pass-1")
-    page.click("button[type=submit]")
+    login(page, base, "tom", "translator-pass-1")
     page.goto(f"{base}/documents/{doc_id}")
     page.locator("#row-2 .en-view").click()
     box = page.locator("#row-2 textarea[name=text]")
