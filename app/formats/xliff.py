@@ -127,6 +127,15 @@ def _major(root) -> str:
     return "2" if root.get("version", "").startswith("2") or etree.QName(root).namespace == NS20 else "1"
 
 
+def _bitext(pairs, source_lang, target_lang, filename: str, fmt: str, what: str) -> Bitext:
+    """The Bitext of a read XLIFF file, Chinese first; a file without units is refused."""
+    if not pairs:
+        raise FormatError(f"{filename}: the XLIFF file has no {what}")
+    pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang, filename)
+    return Bitext(tuple(pairs), name=filename, source_lang=source_lang or "zh-CN", target_lang=target_lang or "en",
+                  format=fmt)
+
+
 def _orient(pairs, source_lang: str, target_lang: str, filename: str):
     """Chinese first: swap a file translated from English into Chinese; refuse one without Chinese."""
     if source_lang and target_lang and not is_zh(source_lang) and not is_zh(target_lang):
@@ -169,11 +178,7 @@ class Xliff12(BitextFormat):
             notes = [(n.text or "").strip() for n in _children(unit, "note")]
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
                                     unit_id=key))
-        if not pairs:
-            raise FormatError(f"{filename}: the XLIFF file has no translation units")
-        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang, filename)
-        return Bitext(tuple(pairs), name=filename, source_lang=source_lang or "zh-CN",
-                      target_lang=target_lang or "en", format=self.name)
+        return _bitext(pairs, source_lang, target_lang, filename, self.name, "translation units")
 
     def write(self, bitext: Bitext) -> bytes:
         if bitext.template:
@@ -281,11 +286,7 @@ class Xliff20(BitextFormat):
             notes = [(n.text or "").strip() for n in _children(notes_el, "note")] if notes_el is not None else []
             pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
                                     unit_id=key))
-        if not pairs:
-            raise FormatError(f"{filename}: the XLIFF file has no units")
-        pairs, source_lang, target_lang = _orient(pairs, source_lang, target_lang, filename)
-        return Bitext(tuple(pairs), name=filename, source_lang=source_lang or "zh-CN",
-                      target_lang=target_lang or "en", format=self.name)
+        return _bitext(pairs, source_lang, target_lang, filename, self.name, "units")
 
     def write(self, bitext: Bitext) -> bytes:
         if bitext.template:
