@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from sqlalchemy import select
 
 from app import mt
 from app.storage import queries
 from app.storage.models import MTCache, Revision
+from tests.mt.conftest import require_argos
 
 
 def _post(client, auth, path, **data):
@@ -87,16 +90,31 @@ def test_cli_translates_paragraphs(tmp_path, mt_ready):
     assert result.exit_code == 0 and "finding(s)" in result.output
 
 
-def test_cli_without_mt_explains_in_one_line(tmp_path, mt_missing):
+def _cli_mt(tmp_path):
     from click.testing import CliRunner
 
     from app.cli import cli
 
     zh = tmp_path / "zh.txt"
     zh.write_text("全国两会精神\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["mt", str(zh)])
+    return CliRunner().invoke(cli, ["mt", str(zh)])
+
+
+def test_cli_without_the_model_explains_in_one_line(tmp_path, mt_missing):
+    require_argos()  # without argostranslate the message is the install hint (the next test)
+    result = _cli_mt(tmp_path)
     assert result.exit_code == 2
     assert result.output.strip().startswith("Error: No zh→en Argos model") and result.output.count("\n") == 1
+
+
+def test_cli_without_the_extra_explains_in_one_line(tmp_path, mt_missing, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "argostranslate" else real_find_spec(name, *a))
+    mt.reset()
+    result = _cli_mt(tmp_path)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {mt.INSTALL_HINT}\n"
 
 
 def test_backcheck_translates_every_paragraph_once(session, demo_doc, mt_ready):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
@@ -26,12 +27,24 @@ def live_server(app, demo_doc):
     thread.join(timeout=5)
 
 
+def require_browser() -> None:
+    """Skip (or, under CI=true, fail) when Debian's chromium or the playwright package is missing."""
+    missing = []
+    if not os.path.exists(CHROMIUM):
+        missing.append("Debian's chromium (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright (pip install -e '.[dev]')")
+    if not missing:
+        return
+    reason = "browser test needs " + " and ".join(missing)
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " but CI=true: .ci/run installs chromium with apt-get")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def browser_page(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
