@@ -16,7 +16,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 @pytest.fixture
 def live_server(app, demo_doc):
-    """The app served by waitress on a free loopback port for the length of one test."""
+    """The app served by waitress on a free loopback port for the length of one test (browser tests only)."""
+    require_browser()  # before the server starts: a skipped test must not leave a serving thread behind
     from waitress import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
