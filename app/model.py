@@ -13,10 +13,28 @@ class Side(enum.StrEnum):
 
 
 class Severity(enum.StrEnum):
+    """How bad a finding is; declared most severe first, which is the one order of severities."""
+
     CRITICAL = "critical"
     MAJOR = "major"
     MINOR = "minor"
     INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for info up to 3 for critical: compare severities by rank."""
+        return len(Severity) - 1 - list(Severity).index(self)
+
+    @classmethod
+    def ordered(cls) -> tuple[str, ...]:
+        """The severity names, most severe first (for choices, summaries and sorting)."""
+        return tuple(s.value for s in cls)
+
+    @classmethod
+    def worst(cls, values) -> Severity:
+        """The most severe of ``values`` (severities or their names); INFO when there are none."""
+        present = {str(v) for v in values}
+        return next((s for s in cls if s.value in present), cls.INFO)
 
 
 @dataclass(frozen=True)

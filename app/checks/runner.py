@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -14,14 +12,11 @@ from app.checks.base import PARA_SEP, SEVERITY_RANK, Check, DocumentContext, Fin
 from app.checks.registry import CHECKS
 from app.errors import InputError
 from app.model import Bead, Issue, Severity, TermEntry
+from app.segmentation import split_paragraphs
+from app.sheets import csv_text
 from app.terminology.matching import CompiledGlossary, compile_glossary
 
 SIGNATURE_VERSION = "duizhao-check:1"
-
-
-def split_paragraphs(text: str) -> list[str]:
-    """Every non-blank line is a paragraph (trailing spaces and \\r dropped)."""
-    return [line.rstrip("\r").rstrip() for line in text.split("\n") if line.strip()]
 
 
 def _as_link(link) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -162,14 +157,9 @@ CSV_COLUMNS = ("check", "severity", "zh_index", "en_index", "zh_text", "en_text"
 
 
 def findings_to_csv(findings: Iterable[Finding]) -> str:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for f in findings:
-        d = f.as_dict()
-        writer.writerow(["" if d[c] is None else (":".join(map(str, d[c])) if isinstance(d[c], list) else d[c])
-                         for c in CSV_COLUMNS])
-    return out.getvalue()
+    rows = ([("" if v is None else (":".join(map(str, v)) if isinstance(v, list) else v)) for v in
+             (d[c] for c in CSV_COLUMNS)] for d in (f.as_dict() for f in findings))
+    return csv_text(CSV_COLUMNS, rows, lineterminator="\n")
 
 
 def findings_to_text(findings: Sequence[Finding]) -> str:
@@ -182,6 +172,6 @@ def findings_to_text(findings: Sequence[Finding]) -> str:
     counts: dict[str, int] = {}
     for f in findings:
         counts[str(f.severity)] = counts.get(str(f.severity), 0) + 1
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info") if s in counts)
+    summary = ", ".join(f"{counts[s]} {s}" for s in Severity.ordered() if s in counts)
     lines.append(f"{len(findings)} finding(s)" + (f": {summary}" if summary else ""))
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ from app.formats.base import BitextFormat, join_paragraphs, split_unit
 from app.formats.units import default_status
 from app.formats.zipsafe import check_zip
 from app.model import STATUSES, Bitext, BitextPair
+from app.sheets import csv_bytes, formula_unsafe
 from app.textio import decode_bytes
 
 COLUMNS = ("zh", "en", "status", "note", "findings")
@@ -29,15 +30,6 @@ ALIASES = {
     "findings": "findings", "open findings": "findings",
 }
 MAX_ROWS = 200_000
-_FORMULA = ("=", "+", "-", "@")
-
-
-def _escape(value: str) -> str:
-    return "'" + value if value[:1] in _FORMULA else value
-
-
-def _unescape(value: str) -> str:
-    return value[1:] if value[:1] == "'" and value[1:2] in _FORMULA else value
 
 
 def _pairs_from_rows(rows, filename: str) -> Bitext:
@@ -66,7 +58,7 @@ def _pairs_from_rows(rows, filename: str) -> Bitext:
 
         def cell(name: str, cells=cells) -> str:
             i = index.get(name)
-            return _unescape(cells[i]) if i is not None and i < len(cells) else ""
+            return formula_unsafe(cells[i]) if i is not None and i < len(cells) else ""
 
         zh, en = split_unit(cell("zh")), split_unit(cell("en"))
         if not zh and not en:
@@ -119,11 +111,8 @@ class Csv(BitextFormat):
         return self.delimiter
 
     def write(self, bitext: Bitext) -> bytes:
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\r\n")
-        for row in _rows(bitext):
-            writer.writerow([_escape(c) for c in row])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        header, *rows = _rows(bitext)
+        return csv_bytes(header, rows, self.delimiter)
 
 
 class Tsv(Csv):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.errors import FormatError, InputError
 from app.model import TermEntry
+from app.sheets import csv_text, formula_unsafe
 
 COLUMNS = ("zh", "en", "variants", "forbidden", "case", "kind", "status", "domains", "authority", "note")
 REQUIRED = ("zh", "en")
@@ -81,7 +82,7 @@ def load_glossary_csv(path_or_text, name: str | None = None) -> list[TermEntry]:
 
 
 def _entry(cells: dict[str, str], name: str, line: int) -> TermEntry:
-    values = {col: cells.get(col, "").strip() for col in COLUMNS}
+    values = {col: formula_unsafe(cells.get(col, "").strip()) for col in COLUMNS}
     zh = _split(values["zh"])
     if not zh:
         raise FormatError(f"{name}: the 'zh' cell is empty", line=line)
@@ -109,13 +110,8 @@ def _entry(cells: dict[str, str], name: str, line: int) -> TermEntry:
 
 
 def dump_glossary_csv(entries: Iterable[TermEntry]) -> str:
-    """Write entries as glossary CSV text (the documented columns, header first)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for e in entries:
-        writer.writerow([
-            "|".join(e.zh), e.en, "|".join(e.variants), "|".join(e.forbidden), e.case, e.kind,
-            e.status, "|".join(e.domains), e.authority, e.note,
-        ])
-    return out.getvalue()
+    """Write entries as glossary CSV text (the documented columns, header first; formulas guarded)."""
+    return csv_text(COLUMNS, ([
+        "|".join(e.zh), e.en, "|".join(e.variants), "|".join(e.forbidden), e.case, e.kind,
+        e.status, "|".join(e.domains), e.authority, e.note,
+    ] for e in entries), lineterminator="\n")

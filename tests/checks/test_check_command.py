@@ -61,3 +61,34 @@ def test_gb18030_input(tmp_path):
     result = run(str(zh), EN, "--glossary", GLOSSARY, "--format", "json")
     assert result.exit_code == 0
     assert any(d["en_text"] == "two maintenance" for d in json.loads(result.output))
+
+
+def test_paragraphs_are_numbered_as_an_import_numbers_them(tmp_path):
+    """`duizhao check` splits with the importer's splitter: CR line ends (old Mac, some Word exports) and the
+    ideographic indent give the same paragraphs, so finding indices and spans match the review grid."""
+    from app.formats.registry import by_name
+
+    lines = Path(ZH).read_text(encoding="utf-8").splitlines()
+    zh = tmp_path / "zh-cr.txt"
+    zh.write_bytes("\r".join("\u3000\u3000" + line for line in lines).encode("utf-8"))
+    imported = by_name("txt").read(zh.read_bytes(), zh.name).paragraphs
+    assert len(imported) > 10
+    data = json.loads(run(str(zh), EN, "--glossary", GLOSSARY, "--format", "json").output)
+    lf = json.loads(run(ZH, EN, "--glossary", GLOSSARY, "--format", "json").output)
+    assert [(d["check"], d["zh_index"], d["zh_span"]) for d in data] == \
+        [(d["check"], d["zh_index"], d["zh_span"]) for d in lf]
+    for d in data:
+        if d["zh_index"] is not None and d["zh_span"]:
+            start, end = d["zh_span"]
+            assert imported[d["zh_index"]][start:end] == d["zh_text"]
+
+
+def test_csv_output_guards_spreadsheet_formulas():
+    from app.checks.base import Finding
+    from app.checks.runner import findings_to_csv
+    from app.model import Issue, Severity
+
+    finding = Finding(Issue("numbers.mismatch", Severity.MAJOR, '=HYPERLINK("x")'), link=((0,), (0,)), zh_index=0,
+                      en_index=0, zh_text="+1", en_text="@SUM(A1)")
+    row = next(csv.DictReader(io.StringIO(findings_to_csv([finding]))))
+    assert row["message"] == "'=HYPERLINK(\"x\")" and row["zh_text"] == "'+1" and row["en_text"] == "'@SUM(A1)"

@@ -64,3 +64,14 @@ def test_unreadable_file(tmp_path):
     bad.write_bytes("zh,en\n\xe9,x\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_glossary_csv(bad)
+
+
+def test_formula_cells_are_guarded_and_read_back():
+    from app.model import TermEntry
+    from app.terminology.glossary import dump_glossary_csv, load_glossary_csv
+
+    entry = TermEntry(zh=("双一流",), en="=Double First-Class", note="@see the 2017 list")
+    text = dump_glossary_csv([entry])
+    assert "'=Double First-Class" in text and "'@see" in text
+    back = load_glossary_csv(text, name="g.csv")[0]
+    assert back.en == entry.en and back.note == entry.note
