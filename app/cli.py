@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from app import config as settings
+from app.alignment.api import ALIGNERS, LEVELS
 from app.errors import AppError, InputError
+from app.formats.registry import FORMATS
+from app.model import Severity
+from app.services.exports import EXPORT_NAMES
+from app.storage.models import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +30,15 @@ class AppGroup(click.Group):
 
 
 @click.group(cls=AppGroup)
-def cli():
+@click.pass_context
+def cli(ctx):
     """duizhao: review Chinese→English translations side by side."""
+    ctx.obj = settings.load()  # every setting, read once for the command
+
+
+def conf() -> dict:
+    """The settings of the running command."""
+    return click.get_current_context().find_root().obj
 
 
 class Store:
@@ -36,7 +47,7 @@ class Store:
     def __init__(self, migrate: bool = False):
         from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
 
-        self.url = settings.load()["DATABASE_URL"]
+        self.url = conf()["DATABASE_URL"]
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(self.url)
@@ -70,7 +81,7 @@ def init_db():
     """Create or migrate the database to the newest schema."""
     with Store(migrate=True) as _session:
         pass
-    click.echo(f"Database ready: {_display_url(settings.load()['DATABASE_URL'])}")
+    click.echo(f"Database ready: {_display_url(conf()['DATABASE_URL'])}")
 
 
 def _display_url(url: str) -> str:
@@ -86,7 +97,7 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "reviewer", "translator"]), default="reviewer", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
 @click.option("--password", envvar="DUIZHAO_NEW_PASSWORD", help="Password; generated and printed when omitted.")
 def user_add(name, role, password):
     """Add a user NAME with a role."""
@@ -107,9 +118,9 @@ def user_list():
             click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}")
 
 
-IMPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx"]
-EXPORT_FORMATS = ["txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "tbx", "tbx3",
-                  "revisions-csv"]
+IMPORT_FORMATS = [name for name, cls in FORMATS.items() if cls.kind in ("document", "bitext")]
+GLOSSARY_FORMATS = {"csv": "glossary-csv", **{n: n for n, cls in FORMATS.items() if cls.kind == "glossary"}}
+GLOSSARY_FORMATS.pop("glossary-csv")
 
 
 @cli.command("import")
@@ -123,32 +134,34 @@ def import_cmd(zh_file, en_file, project, title, fmt):
     """Import a Chinese source ZH_FILE and its English rendering EN_FILE (.txt, .docx, .html), or ONE
     bilingual file (.tmx, .xliff/.xlf, .csv, .tsv, .xlsx) whose alignment is kept as given."""
     from app import services
-    from app.services import interchange
 
     uploads = [services.Upload(name, _read(name)) for name in (zh_file, en_file) if name]
     with Store() as session:
-        doc = interchange.import_files(session, project, uploads, title=title, format_name=fmt)
+        doc = services.import_files(session, project, uploads, title=title, format_name=fmt,
+                                    aligner=conf()["ALIGN_METHOD"])
         stats = services.document_stats(session, doc.id)
     click.echo(f"Imported document {doc.id} “{doc.title}” into {project}: {stats['links']} links.")
 
 
 @cli.command("export")
 @click.argument("document", type=int)
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_NAMES), default="txt", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write; stdout if omitted.")
 def export_cmd(document, fmt, output):
     """Export DOCUMENT (its id): the corrected English (txt, docx, html), both sides (tmx, xliff, xliff2,
-    csv, tsv, xlsx with statuses and open findings), the project glossary (tbx, tbx3) or the revision log
-    (revisions-csv)."""
-    from app import services
-    from app.services import interchange
+    csv, tsv, xlsx with statuses and open findings), the project glossary (tbx, tbx3, glossary-csv), the
+    revision log (revisions-csv), the alignment log (alignment-csv) or the review report (report-json,
+    report-csv)."""
+    from app.config import mqm_weights
+    from app.services import exports
 
     with Store() as session:
-        if fmt == "revisions-csv":
-            data = services.export_revisions_csv(session, document)
+        if fmt in exports.DOWNLOADS:
+            data = exports.export_log(session, document, fmt, mqm_weights(conf()["MQM_WEIGHTS"]),
+                                      conf()["MQM_THRESHOLD"]).data
         else:
-            data = interchange.export_document(session, document, fmt).data
+            data = exports.export_document(session, document, fmt).data
     if output:
         Path(output).write_bytes(data)
         click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
@@ -161,11 +174,13 @@ def demo():
     """Migrate the database, create the first admin and load the demo project once."""
     from app import services
 
-    password_file = settings.instance_dir() / "admin-password"
+    password_file = conf()["INSTANCE"] / "admin-password"
+    chosen = conf()["ADMIN_PASSWORD"] or None
     with Store(migrate=True) as session:
-        admin, new_password = services.ensure_admin(session, os.environ.get("DUIZHAO_ADMIN_PASSWORD") or None)
-        project, created = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
-    if new_password and not os.environ.get("DUIZHAO_ADMIN_PASSWORD"):
+        admin, new_password = services.ensure_admin(session, chosen)
+        project, created = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin,
+                                                aligner=conf()["ALIGN_METHOD"])
+    if new_password and not chosen:
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(new_password + "\n")
         password_file.chmod(0o600)
@@ -178,7 +193,7 @@ def _admin_password_hint(admin, new_password, password_file: Path) -> str:
 
     if new_password:
         return new_password
-    if os.environ.get("DUIZHAO_ADMIN_PASSWORD"):
+    if conf()["ADMIN_PASSWORD"]:
         return "(the password in DUIZHAO_ADMIN_PASSWORD)"
     if password_file.exists():
         saved = password_file.read_text().strip()
@@ -193,7 +208,7 @@ def _admin_password_hint(admin, new_password, password_file: Path) -> str:
 @click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
               help="Glossary CSV (glossary/README.md) or TBX; repeat for several.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["critical", "major", "minor", "info"]), default=None,
+@click.option("--fail-on", type=click.Choice(Severity.ordered()), default=None,
               help="Exit 1 when a finding is at least this severe.")
 def check_cmd(zh_file, en_file, glossaries, fmt, fail_on):
     """Align ZH_FILE and EN_FILE by paragraph and run every QA check; no database needed."""
@@ -241,7 +256,7 @@ def glossary_import(project, file):
 
 @glossary_group.command("export")
 @click.argument("project")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tbx", "tbx3"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(GLOSSARY_FORMATS)), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
 def glossary_export(project, fmt, output):
     """Write PROJECT's glossary (every entry, with its status)."""
@@ -255,7 +270,7 @@ def glossary_export(project, fmt, output):
             raise InputError(f"project {project!r} does not exist")
         glossary = terms.project_glossary(session, proj)
         entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
-    data = by_name({"csv": "glossary-csv"}.get(fmt, fmt)).write(entries)
+    data = by_name(GLOSSARY_FORMATS[fmt]).write(entries)
     if output:
         Path(output).write_bytes(data)
         click.echo(f"Wrote {output} ({len(entries)} entries).", err=True)
@@ -268,7 +283,7 @@ def glossary_export(project, fmt, output):
 @click.argument("en_file")
 @click.option("--user", "username", default="admin", show_default=True,
               help="Who imports it (a reviewer or admin); recorded in the alignment history.")
-@click.option("--method", type=click.Choice(["embedding", "length"]), default=None,
+@click.option("--method", type=click.Choice(list(ALIGNERS)), default=None,
               help="Aligner for the changed stretches (default: the ALIGN_METHOD setting).")
 @click.option("--reason", default="", help="Why; recorded in the alignment history.")
 def import_version_cmd(document, en_file, username, method, reason):
@@ -283,7 +298,7 @@ def import_version_cmd(document, en_file, username, method, reason):
         if user is None:
             raise InputError(f"user {username!r} does not exist")
         result = import_new_version(session, document, Upload(en_file, upload_data), user,
-                                    method=method or settings.load()["ALIGN_METHOD"], reason=reason)
+                                    method=method or conf()["ALIGN_METHOD"], reason=reason)
     click.echo(f"Document {document}: {result.message()}")
 
 
@@ -297,7 +312,8 @@ def mt_cmd(zh_file, output, en_file):
     from app import mt
     from app.alignment.gale_church import align_lengths
     from app.checks.mt import check_mt
-    from app.checks.runner import findings_to_text, split_paragraphs
+    from app.checks.runner import findings_to_text
+    from app.segmentation import split_paragraphs
     from app.textio import decode_bytes
 
     avail = mt.availability()
@@ -322,8 +338,9 @@ def mt_cmd(zh_file, output, en_file):
 @click.argument("zh_file", type=click.Path(dir_okay=False))
 @click.argument("en_file", type=click.Path(dir_okay=False))
 @click.option("--presplit", is_flag=True, help="Each input line is one segment; no further splitting.")
-@click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph", show_default=True)
-@click.option("--method", type=click.Choice(["embedding", "length"]), default="embedding", show_default=True)
+@click.option("--level", type=click.Choice(LEVELS), default="paragraph", show_default=True)
+@click.option("--method", type=click.Choice(list(ALIGNERS)), default=settings.DEFAULTS["ALIGN_METHOD"],
+              show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["links", "tsv", "json"]), default="links", show_default=True,
               help="links: `[zh ids]:[en ids]` per line (MAC-Dev's gold format); tsv: confidence, zh, en; json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")

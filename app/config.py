@@ -19,7 +19,9 @@ SETTINGS = [
     Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest file accepted for import, in bytes"),
     Setting("ADMIN_PASSWORD", None, "Password for the first admin; generated and printed when unset"),
     Setting("PAGE_SIZE", 200, "Links per page on the review screen"),
+    Setting("INSTANCE", None, "Folder of the SQLite file, the secret key and the generated password; ./instance"),
     Setting("ALIGN_METHOD", "embedding", "Aligner for imports, re-alignment and new versions: embedding or length"),
+    Setting("WEAK_LINK", 0.5, "Links the aligner made with a confidence below this are marked weak"),
     Setting("MQM_WEIGHTS", "neutral=0,minor=1,major=5,critical=25",
             "Penalty points per error severity for the quality score (MQM)"),
     Setting("MQM_THRESHOLD", 10.0, "A document passes when its penalty per 1,000 source characters is at most this"),
@@ -28,31 +30,29 @@ SETTINGS = [
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
 
-def instance_dir() -> Path:
-    """Where the SQLite database and generated secrets live: $DUIZHAO_INSTANCE or ./instance beside app/."""
-    env = os.environ.get("DUIZHAO_INSTANCE")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "instance"
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{instance_dir() / 'duizhao.db'}"
+def env_name(setting: Setting) -> str:
+    """The environment variable of a setting: DUIZHAO_<NAME>, DATABASE_URL as it is."""
+    return setting.name if setting.name == "DATABASE_URL" else f"DUIZHAO_{setting.name}"
 
 
 def load(overrides: dict | None = None) -> dict:
-    """Defaults, then environment variables (DUIZHAO_* or the bare name for DATABASE_URL), then overrides."""
+    """Every setting, read once: defaults, then environment variables (see ``env_name``), then ``overrides``.
+
+    Derived values: INSTANCE (a Path; ./instance beside app/ when unset) and DATABASE_URL (a SQLite file
+    under INSTANCE when unset).
+    """
     conf = dict(DEFAULTS)
     for s in SETTINGS:
-        for key in (f"DUIZHAO_{s.name}", s.name if s.name == "DATABASE_URL" else None):
-            if key and os.environ.get(key):
-                val = os.environ[key]
-                conf[s.name] = type(s.default)(val) if isinstance(s.default, int | float) else val
-                break
+        value = os.environ.get(env_name(s))
+        if value:
+            conf[s.name] = type(s.default)(value) if isinstance(s.default, int | float) else value
     if overrides:
         conf.update(overrides)
+    conf["INSTANCE"] = Path(conf["INSTANCE"]) if conf.get("INSTANCE") else Path(__file__).resolve().parent.parent \
+        / "instance"
     if not conf.get("DATABASE_URL"):
-        conf["DATABASE_URL"] = default_database_url()
+        conf["DATABASE_URL"] = f"sqlite:///{conf['INSTANCE'] / 'duizhao.db'}"
     return conf
-
 
 
 def mqm_weights(value: str) -> dict[str, float]:

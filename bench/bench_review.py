@@ -39,7 +39,8 @@ def main() -> int:
         admin, _ = services.ensure_admin(s, "bench-password-1")
         t = time.perf_counter()
         doc = services.import_document(s, "Bench", services.Upload("zh.txt", zh * args.repeat),
-                                       services.Upload("en.txt", en * args.repeat), admin)
+                                       services.Upload("en.txt", en * args.repeat), admin,
+                                       aligner="length")
         add_glossary(s, doc.project, "demo", load_glossary_csv(ROOT / "glossary/spp-2024.csv"))
         s.commit()
         rows.append(("import + align (length)", time.perf_counter() - t, ""))

@@ -21,22 +21,22 @@ from app import create_app
 from app.storage.db import make_engine, make_sessionmaker, normalise_url, upgrade
 from app.storage.models import Base, User
 
-# Imports in the storage and web tests align with the length-based aligner, which is fast; the embedding
-# aligner (the default setting) has its own tests in tests/alignment and tests/storage/test_services.py.
-os.environ["DUIZHAO_ALIGN_METHOD"] = "length"
+# Imports in the database tests align with the length-based aligner, which is fast (the app fixture and the
+# CLI runner set ALIGN_METHOD; service calls pass aligner="length"); the embedding aligner (the default
+# setting) has its own tests in tests/alignment and tests/services/test_services.py.
+TEST_ALIGNER = "length"
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORDS = {"admin": "admin-pass-1", "rita": "reviewer-pass-1", "tom": "translator-pass-1"}
 ROLES = {"admin": "admin", "rita": "reviewer", "tom": "translator"}
 PG_URL = os.environ.get("DUIZHAO_TEST_DATABASE_URL")
-DB_DIRS = ("storage", "web")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Storage and web tests are the ones that run a second time against PostgreSQL."""
+    """Every test that uses the database (the ``database_url`` fixture, directly or through ``app``,
+    ``session``, ``client``, ``runner``…) is marked ``pg``: `make test` runs those again on PostgreSQL."""
     for item in items:
-        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
-        if parts and parts[0] in DB_DIRS:
+        if "database_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.pg)
 
 
@@ -105,9 +105,9 @@ def database_url(request, tmp_path, password_hashes):
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("DUIZHAO_INSTANCE", str(tmp_path / "instance"))
-    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"})
+def app(database_url, tmp_path):
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER})
     yield application
     application.extensions["duizhao.engine"].dispose()
 
@@ -125,6 +125,8 @@ def runner(app, database_url, monkeypatch):
     from app.cli import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DUIZHAO_ALIGN_METHOD", TEST_ALIGNER)
+    monkeypatch.setenv("DUIZHAO_INSTANCE", str(app.instance_path))
 
     class Runner(CliRunner):
         def invoke(self, *args, **kwargs):  # noqa: D102
@@ -180,6 +182,6 @@ def demo_doc(session):
     from app import services
 
     admin = session.query(User).filter_by(username="admin").one()
-    project, _ = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
+    project, _ = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin, aligner="length")
     session.commit()
     return project.documents[0].id

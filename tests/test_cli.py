@@ -60,6 +60,7 @@ def test_demo_prints_the_login_and_reuses_the_project(monkeypatch, tmp_path):
     from app.cli import cli
 
     monkeypatch.setenv("DUIZHAO_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("DUIZHAO_ALIGN_METHOD", "length")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     monkeypatch.delenv("DUIZHAO_ADMIN_PASSWORD", raising=False)
     first = CliRunner().invoke(cli, ["demo"])

@@ -12,10 +12,22 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
-from app.services import require
+from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import queries
-from app.storage.models import Dismissal, Document, Link, LinkSegment, Segment, User
+from app.storage.models import (
+    AlignmentChange,
+    Dismissal,
+    Document,
+    Glossary,
+    Link,
+    LinkSegment,
+    Revision,
+    Segment,
+    Term,
+    TermChange,
+    User,
+)
 from app.terminology.matching import CompiledGlossary, compile_glossary
 
 
@@ -131,8 +143,6 @@ MAX_DOCUMENTS, MAX_GLOSSARIES, MAX_PAIRS = 16, 4, 200_000
 
 
 def _fingerprint(session: Session, doc: Document) -> tuple:
-    from app.storage.models import AlignmentChange, Revision
-
     segs = session.execute(select(func.count(Segment.id), func.max(Segment.id), func.sum(Segment.version))
                            .where(Segment.document_id == doc.id)).one()
     last_revision = session.scalar(select(func.max(Revision.created_at)).where(Revision.document_id == doc.id))
@@ -150,8 +160,6 @@ def _fingerprint(session: Session, doc: Document) -> tuple:
 
 
 def _glossary_fingerprint(session: Session, project_id: int) -> tuple:
-    from app.storage.models import Glossary, Term, TermChange
-
     return tuple(session.execute(
         select(func.count(TermChange.id), func.max(TermChange.id), func.max(TermChange.created_at),
                func.min(Glossary.created_at))

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, InputError
 from app.model import TermEntry
-from app.services import can, require
+from app.services.auth import can, require
 from app.storage import queries
-from app.storage.models import Glossary, Project, Term, TermChange, User
+from app.storage.models import Glossary, Project, Term, TermChange, User, utcnow
 
 CASE_RULES = ("exact", "insensitive", "capitalised")
 KINDS = ("term", "name")
@@ -149,8 +149,6 @@ def edit_term(session: Session, term_id: int, data: TermInput, user: User, reaso
         return term
     for k, v in values.items():
         setattr(term, k, v)
-    from app.storage.models import utcnow
-
     term.updated_at = utcnow()
     session.flush()
     _record(session, term, before, user, reason or "edited")

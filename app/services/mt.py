@@ -15,6 +15,8 @@ from app import mt
 from app.checks.base import Finding
 from app.checks.mt import check_mt, chrf, link_mt
 from app.errors import InputError
+from app.services.auth import require
+from app.services.review import save_segment
 from app.storage import queries
 from app.storage.models import Link, Revision, Segment, User
 from app.storage.mt_cache import SessionTranslationStore
@@ -60,15 +62,13 @@ def link_suggestion(session: Session, link_id: int) -> Suggestion:
 
 def copy_suggestion(session: Session, link_id: int, base_version: int, user: User) -> Revision | None:
     """Save the link's MT as its English paragraph's new text (a revision with origin "mt")."""
-    from app import services
-
-    services.require(user, "edit")
+    require(user, "edit")
     suggestion = link_suggestion(session, link_id)
     if suggestion.target is None:
         raise InputError(f"this link has {len(suggestion.en)} English paragraphs; copy the suggestion by hand")
     if not suggestion.text.strip():
         raise InputError("the machine translation is empty")
-    return services.save_segment(session, suggestion.target.id, suggestion.text, base_version, user,
+    return save_segment(session, suggestion.target.id, suggestion.text, base_version, user,
                                  reason="machine translation", origin="mt")
 
 

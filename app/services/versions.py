@@ -16,22 +16,23 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.formats.registry import for_filename
-from app.model import TextDocument
-from app.services import Upload, read_text_upload, require
-from app.services.alignment import (
+from app.services.auth import require
+from app.services.imports import Upload, read_document
+from app.services.links import (
+    DEFAULT_ALIGNER,
     LEVEL,
     Group,
-    _describe,
-    _group,
-    _links_query,
-    _move_link_rows,
-    _positions,
+    describe,
+    group_of,
+    links_query,
+    move_link_rows,
     new_link,
+    positions,
     run_aligner,
 )
 from app.storage import queries
 from app.storage.models import AlignmentChange, Document, Link, Segment, User
+from app.textdiff import word_diff
 
 
 @dataclass
@@ -62,13 +63,13 @@ class _Region:
 
 
 def import_new_version(session: Session, document_id: int, en_upload: Upload, user: User | None,
-                       method: str = "embedding", reason: str = "") -> VersionResult:
+                       method: str = DEFAULT_ALIGNER, reason: str = "") -> VersionResult:
     """Replace a document's English by a new version; see the module docstring."""
     require(user, "import")
     doc = queries.get_or_404(session, Document, document_id, "document")
-    paragraphs = list(read_english(en_upload).paragraphs)
+    paragraphs = list(read_document(en_upload).paragraphs)
     old = queries.document_segments(session, doc.id, "en")
-    links = list(session.scalars(_links_query(doc.id)))
+    links = list(session.scalars(links_query(doc.id)))
 
     # Match on the imported text; a paragraph equal to the reviewed text counts as unchanged too.
     reviewed = {s.text: s.original for s in old if s.text != s.original}
@@ -88,14 +89,14 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
 
     retired_ids = {s.id for s in retired}
     new_index = {x.id: k for k, x in enumerate(order) if isinstance(x, Segment)}
-    groups = [_group(x) for x in links]
+    groups = [group_of(x) for x in links]
     # A link is re-aligned when it lost an English paragraph or one was inserted between its paragraphs.
     dirty = [any(i in retired_ids for i in g.en)
              or (bool(g.en) and new_index[g.en[-1]] - new_index[g.en[0]] + 1 != len(g.en)) for g in groups]
     regions = _regions(groups, dirty, new_index, order)
     todo = [r for r in regions if any(dirty[k] for k in r.links) or any(isinstance(order[k], str) for k in r.en)]
 
-    pos_before = _positions(session, {i for g in groups for i in g.zh + g.en})
+    pos_before = positions(session, {i for g in groups for i in g.zh + g.en})
 
     # Renumber: active English 0..n-1, retired ones at -id (positions are unique per side).
     for s in old:
@@ -160,7 +161,7 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
         target = next((holder[i] for i in sorted(m.segment_id for m in lk.members) if i in holder), None)
         if target is not None:
             moves.append((lk.id, target))
-    _move_link_rows(session, moves)
+    move_link_rows(session, moves)
     for lk in gone:
         session.delete(lk)
     session.flush()
@@ -168,13 +169,13 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
         if lk.position != pos:
             lk.position = pos
     doc.en_filename = Path(en_upload.filename).name[:300]
-    pos_after = _positions(session, {i for g in after_groups for i in g.zh + g.en})
+    pos_after = positions(session, {i for g in after_groups for i in g.zh + g.en})
     result = VersionResult(None, kept, n_new, len(retired), len(todo), methods)
     change = AlignmentChange(
         document_id=doc.id, level=LEVEL, op="new-version",
-        before=json.dumps([{**d, "region": k} for d, k in zip(_describe(before_groups, pos_before), before_region,
+        before=json.dumps([{**d, "region": k} for d, k in zip(describe(before_groups, pos_before), before_region,
                                                                 strict=True)]),
-        after=json.dumps([{**d, "region": k} for d, k in zip(_describe(after_groups, pos_after), after_region,
+        after=json.dumps([{**d, "region": k} for d, k in zip(describe(after_groups, pos_after), after_region,
                                                                strict=True)]),
         summary=f"new English version {doc.en_filename}: " + result.message(),
         reason=(reason or "").strip()[:2000], author_id=user.id if user else None,
@@ -183,13 +184,6 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     session.flush()
     result.change = change
     return result
-
-
-def read_english(upload: Upload) -> TextDocument:
-    """A new English version: Word (.docx) and HTML by their format, anything else as plain text."""
-    if Path(upload.filename or "").suffix.lower() in (".docx", ".html", ".htm", ".xhtml"):
-        return for_filename(upload.filename, "document").read(upload.data, upload.filename)
-    return read_text_upload(upload)
 
 
 def _regions(groups: list[Group], dirty: list[bool], new_index: dict[int, int], order: list) -> list[_Region]:
@@ -235,8 +229,6 @@ def _fixed_links(regions: list[_Region], n_links: int) -> list[int | None]:
 def version_diffs(session: Session, document_id: int, segment_ids) -> dict[int, list[tuple[str, str]]]:
     """What a new version changed around paragraphs still marked for review: for each of those segment
     ids, the word diff of the English of its re-aligned stretch (before → after)."""
-    from app.textdiff import word_diff
-
     want, out = set(segment_ids), {}
     if not want:
         return out

@@ -64,9 +64,11 @@ def count_links(session: Session, document_id: int, level: str = "paragraph") ->
 
 
 def document_links(
-    session: Session, document_id: int, level: str = "paragraph", offset: int = 0, limit: int | None = None
+    session: Session, document_id: int, level: str = "paragraph", offset: int = 0, limit: int | None = None,
+    ids=None,
 ) -> list[Link]:
-    """Links in order, with their member segments loaded in one extra query."""
+    """Links in order, with their member segments loaded in one extra query; ``ids`` (a collection or a
+    SELECT of link ids) keeps just those."""
     stmt = (
         select(Link)
         .where(Link.document_id == document_id, Link.level == level)
@@ -74,6 +76,8 @@ def document_links(
         .options(selectinload(Link.members).selectinload(LinkSegment.segment), selectinload(Link.status_by))
         .offset(offset)
     )
+    if ids is not None:
+        stmt = stmt.where(Link.id.in_(ids))
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
@@ -134,3 +138,13 @@ def english_rows(session: Session, document_id: int) -> dict[int, tuple[int, int
         .where(Link.document_id == document_id, Link.level == "paragraph", Segment.side == "en",
                Segment.retired.is_(False)))
     return {seg_id: (position, link_position + 1) for seg_id, position, link_position in rows}
+
+
+def english_row_numbers(session: Session, document_id: int) -> dict[int, int]:
+    """English segment id -> review row number."""
+    return {seg_id: row for seg_id, (_position, row) in english_rows(session, document_id).items()}
+
+
+def english_position_rows(session: Session, document_id: int) -> dict[int, int]:
+    """English paragraph position -> review row number."""
+    return {position: row for position, row in english_rows(session, document_id).values()}

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from app import services
 from app.errors import InputError
 from app.storage import queries
-from app.web import get_session
+from app.web.db import get_session
 from app.web.forms import ProjectForm, UserForm
 from app.web.helpers import requires
 

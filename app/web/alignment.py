@@ -3,16 +3,16 @@ and the upload of a new English version."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import services
 from app.errors import InputError
-from app.services import alignment as al
+from app.services import alignment_view, realign
+from app.services.imports import Upload
 from app.services.versions import import_new_version, version_diffs
 from app.storage import queries
-from app.storage.models import AlignmentChange, Document, Link
-from app.web import get_session
+from app.storage.models import Document, Link
+from app.web.db import get_session
 from app.web.helpers import is_htmx, requires
 
 bp = Blueprint("alignment", __name__)
@@ -22,7 +22,11 @@ SHIFTS = {f"shift-{side}-{d}": (side, d) for side in ("zh", "en") for d in ("up"
 
 
 def _method() -> str:
-    return current_app.config.get("ALIGN_METHOD") or "embedding"
+    return current_app.config["ALIGN_METHOD"]
+
+
+def _weak() -> float:
+    return float(current_app.config["WEAK_LINK"])
 
 
 def _page_size() -> int:
@@ -30,7 +34,7 @@ def _page_size() -> int:
 
 
 def _context(session, doc: Document, page: int, focus: int | None = None) -> dict:
-    rows, pages, page = al.alignment_rows(session, doc.id, page, _page_size())
+    rows, pages, page = alignment_view.alignment_rows(session, doc.id, _weak(), page, _page_size())
     marked = [s.id for r in rows for s in r.en if s.needs_review]
     diffs = version_diffs(session, doc.id, marked)
     row_diffs, shown = {}, set()
@@ -42,9 +46,9 @@ def _context(session, doc: Document, page: int, focus: int | None = None) -> dic
     return {
         "row_diffs": row_diffs,
         "doc": doc, "rows": rows, "page": page, "pages": pages, "focus": focus,
-        "changes": al.history_entries(session, doc.id, limit=50), "weak_threshold": al.WEAK,
-        "not_undoable": al.NOT_UNDOABLE,
-        "counts": al.alignment_counts(session, doc.id),
+        "changes": alignment_view.history_entries(session, doc.id, limit=50), "weak_threshold": _weak(),
+        "not_undoable": realign.NOT_UNDOABLE,
+        "counts": alignment_view.alignment_counts(session, doc.id, _weak()),
     }
 
 
@@ -65,15 +69,14 @@ def edit(doc_id: int):
     """Apply one operation from the toolbar (or a history entry's Undo) and show the result."""
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
-    form = request.form.to_dict()
-    op = form.get("op", "")
-    if op in SHIFTS:
-        op, (form["side"], form["direction"]) = "shift", SHIFTS[op]
-    result = al.apply(session, doc.id, op, current_user, form, method=_method())
-    focus = _focus(session, doc.id, result, form)
+    edit = _edit(request.form)
+    if edit.op == "checked":
+        n = realign.mark_checked(session, doc.id, edit.link, current_user)
+        message, focus = f"{n} paragraph{'' if n == 1 else 's'} marked as checked.", _selected(session, doc.id, edit)
+    else:
+        change = realign.apply(session, doc.id, edit, current_user, method=_method())
+        message, focus = change.summary, realign.first_link_number(session, change) or _selected(session, doc.id, edit)
     session.commit()
-    message = (result.summary if isinstance(result, AlignmentChange)
-               else f"{result} paragraph{'' if result == 1 else 's'} marked as checked.")
     page = (focus - 1) // _page_size() + 1 if focus else request.form.get("page", 1, type=int)
     if is_htmx():
         return render_template("alignment/_body.html", message=message, **_context(session, doc, page, focus))
@@ -82,13 +85,26 @@ def edit(doc_id: int):
                     + (f"#link-{focus}" if focus else ""))
 
 
-def _focus(session, document_id: int, result, form: dict) -> int | None:
-    """The row to select after a change: the first link it produced, else the selected one."""
-    if isinstance(result, AlignmentChange):
-        number = al.first_link_number(session, result)
-        if number is not None:
-            return number
-    link = session.get(Link, int(form["link"])) if (form.get("link") or "").isdigit() else None
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _edit(form) -> realign.Edit:
+    """The toolbar's form fields as a typed :class:`realign.Edit` (numbers that are not numbers become None)."""
+    op, side, direction = form.get("op", ""), form.get("side") or "en", form.get("direction") or ""
+    if op in SHIFTS:
+        op, (side, direction) = "shift", SHIFTS[op]
+    return realign.Edit(op=op, link=_int(form.get("link")), last=_int(form.get("last")),
+                        zh_cut=_int(form.get("zh_cut")), en_cut=_int(form.get("en_cut")), side=side,
+                        direction=direction, change=_int(form.get("change")), reason=form.get("reason") or "")
+
+
+def _selected(session, document_id: int, edit: realign.Edit) -> int | None:
+    """The row number of the selected link, to keep it selected after a change."""
+    link = session.get(Link, edit.link) if edit.link is not None else None
     return link.position + 1 if link is not None and link.document_id == document_id else None
 
 
@@ -102,17 +118,10 @@ def new_version(doc_id: int):
     if upload is None or not upload.filename:
         raise InputError("choose the new English file (.txt) first")
     data = upload.read()
-    result = import_new_version(session, doc.id, services.Upload(upload.filename, data), current_user,
+    result = import_new_version(session, doc.id, Upload(upload.filename, data), current_user,
                                 method=_method(), reason=request.form.get("reason", ""))
     session.commit()
     flash(result.message(), "info")
     return redirect(url_for("alignment.view", doc_id=doc.id))
 
 
-@bp.route("/documents/<int:doc_id>/alignment.csv")
-def export_log(doc_id: int):
-    """The alignment history as CSV."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
-    return Response(al.export_alignment_csv(session, doc.id), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="document-{doc.id}-alignment-log.csv"'})

@@ -5,13 +5,24 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from app import services
-from app.web import get_session
+from app.storage.models import User
+from app.web.db import get_session
 from app.web.forms import LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str:

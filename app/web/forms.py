@@ -33,6 +33,12 @@ class ImportForm(FlaskForm):
     en_file = FileField("English rendering (.txt)", validators=[FileRequired("Choose the English file.")])
 
 
+class BilingualImportForm(FlaskForm):
+    project = StringField("Project", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title (optional)", validators=[Optional(), Length(max=300)])
+    file = FileField("Bilingual file", validators=[FileRequired("Choose the bilingual file.")])
+
+
 class UserForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=80)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="reviewer")

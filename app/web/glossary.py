@@ -11,7 +11,7 @@ from app.services import can
 from app.services import glossary as terms
 from app.storage import queries
 from app.storage.models import Project, Term
-from app.web import get_session
+from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
 from app.web.helpers import requires
 

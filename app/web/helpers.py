@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
 from app import services
-from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
+from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
+from app.services import statuses
+from app.services.exports import EXPORT_LABELS
 
 
 def requires(action: str):
@@ -39,6 +41,10 @@ def template_globals() -> dict:
         "FIX_SEVERITIES": FIX_SEVERITIES,
         "highlight": highlight,
         "worst_severity": worst_severity,
+        "status_choices": lambda link: statuses.choices(link, user),
+        "status_icons": statuses.ICONS,
+        "export_menu": EXPORT_LABELS,
+        "weak_threshold": float(current_app.config["WEAK_LINK"]),
     }
 
 
@@ -64,10 +70,6 @@ def highlight(text: str, marks) -> Markup:
     return Markup("").join(out)
 
 
-SEVERITY_ORDER = ("critical", "major", "minor", "info")
-
-
 def worst_severity(found) -> str:
     """The most severe severity among findings, as a string."""
-    present = {str(f.severity) for f in found}
-    return next((s for s in SEVERITY_ORDER if s in present), "info")
+    return str(Severity.worst(f.severity for f in found))

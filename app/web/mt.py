@@ -10,7 +10,7 @@ from app.errors import Conflict, InputError
 from app.services import mt as mt_service
 from app.storage import queries
 from app.storage.models import Document, Link
-from app.web import get_session
+from app.web.db import get_session
 from app.web.helpers import is_htmx, requires
 
 bp = Blueprint("mt", __name__)

@@ -1,16 +1,16 @@
-"""Projects, documents and import."""
+"""Projects, documents and import (a pair of files, or one bilingual file)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app import services
 from app.errors import InputError
-from app.services import interchange
+from app.services import imports
+from app.services.projects import document_stats
 from app.storage import queries
-from app.web import get_session
-from app.web.forms import ImportForm
+from app.web.db import get_session
+from app.web.forms import BilingualImportForm, ImportForm
 from app.web.helpers import requires
 
 bp = Blueprint("projects", __name__)
@@ -21,7 +21,7 @@ def index():
     session = get_session()
     projects = queries.list_projects(session)
     documents = queries.list_documents(session)
-    stats = {d.id: services.document_stats(session, d.id) for d in documents}
+    stats = {d.id: document_stats(session, d.id) for d in documents}
     return render_template("projects/index.html", projects=projects, documents=documents, stats=stats)
 
 
@@ -31,18 +31,42 @@ def import_files():
     form = ImportForm()
     if form.validate_on_submit():
         session = get_session()
-        zh = services.Upload(form.zh_file.data.filename or "", form.zh_file.data.read())
-        en = services.Upload(form.en_file.data.filename or "", form.en_file.data.read())
+        zh = imports.Upload(form.zh_file.data.filename or "", form.zh_file.data.read())
+        en = imports.Upload(form.en_file.data.filename or "", form.en_file.data.read())
         try:
-            doc = interchange.import_pair(session, form.project.data, zh, en, user=current_user,
-                                          title=form.title.data or None)
+            doc = imports.import_pair(session, form.project.data, zh, en, user=current_user,
+                                      title=form.title.data or None, aligner=current_app.config["ALIGN_METHOD"])
             session.commit()
         except InputError as exc:
             session.rollback()
             flash(f"Nothing was imported. {exc.message}", "error")
             return render_template("projects/import.html", form=form), 400
-        flash(f"Imported “{doc.title}”: {services.document_stats(session, doc.id)['links']} linked paragraphs.",
+        flash(f"Imported “{doc.title}”: {document_stats(session, doc.id)['links']} linked paragraphs.",
               "info")
         return redirect(url_for("review.document", doc_id=doc.id))
     status = 400 if form.errors else 200
     return render_template("projects/import.html", form=form), status
+
+
+@bp.route("/import/bilingual", methods=["POST"])
+@requires("import")
+def import_bilingual():
+    form = BilingualImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"Nothing was imported. {error}", "error")
+        return render_template("projects/import.html", form=ImportForm(formdata=None)), 400
+    session = get_session()
+    upload = imports.Upload(form.file.data.filename or "", form.file.data.read())
+    try:
+        doc = imports.import_bitext(session, form.project.data, upload, user=current_user,
+                                    title=form.title.data or None)
+        session.commit()
+    except InputError as exc:
+        session.rollback()
+        flash(f"Nothing was imported. {exc.message}", "error")
+        return render_template("projects/import.html", form=ImportForm(formdata=None)), 400
+    flash(f"Imported “{doc.title}”: {document_stats(session, doc.id)['links']} links as given in "
+          f"{upload.filename}.", "info")
+    return redirect(url_for("review.document", doc_id=doc.id))

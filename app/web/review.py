@@ -1,18 +1,18 @@
-"""The review screen: linked paragraphs side by side, in-place edits, history and export."""
+"""The review screen: linked paragraphs side by side, in-place edits, findings, drift, candidates, history."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import services
 from app.config import mqm_weights
 from app.errors import Conflict, InputError
-from app.services import findings, workflow
+from app.services import findings, projects, report, review, statuses
 from app.storage import queries
 from app.storage.models import Document, Segment
 from app.textdiff import word_diff
-from app.web import get_session
+from app.web.cells import fresh_cell
+from app.web.db import get_session
 from app.web.forms import SegmentForm
 from app.web.helpers import is_htmx, requires
 
@@ -35,23 +35,17 @@ def document(doc_id: int):
     if check:
         only = {lid for lid, fs in found.by_link.items() if any(f.check == check for f in fs)} & (only or set(
             found.by_link))
-    all_links = queries.document_links(session, doc.id)
-    if status or reviewer:
-        chosen = {link.id for link in all_links if (not status or link.status == status)
-                  and (not reviewer or (link.status_by and link.status_by.username == reviewer))}
-        only = chosen if only is None else only & chosen
-    reviewers = sorted({link.status_by.username for link in all_links if link.status_by})
-    rows, pages = services.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only)
+    rows, pages = review.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only, status, reviewer)
     found.prepare_marks([seg for row in rows for seg in row.zh + row.en])
     counts = queries.revision_counts(session, doc.id)
     conf = current_app.config
     return render_template(
         "review/document.html", doc=doc, rows=rows, page=min(max(page, 1), pages), pages=pages,
-        stats=services.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
-        found=found, show=show, check=check, status=status, reviewer=reviewer, reviewers=reviewers,
-        statuses=workflow.status_counts(session, doc.id),
-        open_comments=workflow.open_comment_counts(session, doc.id),
-        score=workflow.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]), conf["MQM_THRESHOLD"]),
+        stats=projects.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
+        found=found, show=show, check=check, status=status, reviewer=reviewer,
+        reviewers=review.reviewers(session, doc.id), statuses=statuses.status_counts(session, doc.id),
+        open_comments=review.open_comment_counts(session, doc.id),
+        score=report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]), conf["MQM_THRESHOLD"]),
     )
 
 
@@ -65,15 +59,15 @@ def save(seg_id: int):
     mine = form.text.data or ""
     base = form.base_version.data if form.base_version.data is not None else -1
     try:
-        rev = services.save_segment(
+        rev = review.save_segment(
             session, seg_id, mine, base, current_user, reason=form.reason.data or "",
             category=form.category.data or None, severity=form.severity.data or None,
             seconds=form.seconds.data,
         )
         if form.confirm.data:
-            link = workflow.link_of_segment(session, seg_id)
+            link = review.link_of_segment(session, seg_id)
             if link is not None:
-                workflow.set_status(session, link.id, workflow.confirm_status(current_user), current_user)
+                statuses.set_status(session, link.id, statuses.confirm_status(current_user), current_user)
         session.commit()
     except Conflict as exc:
         session.rollback()
@@ -85,48 +79,24 @@ def save(seg_id: int):
         return render_template(template, **context), 409
     seg = session.get(Segment, seg_id)
     if is_htmx():
-        return _cell(session, seg, saved=rev is not None, with_findings=True)
+        return fresh_cell(session, seg, saved=rev is not None, with_findings=True)
     flash("Saved." if rev else "No change to save.", "info")
     link_pos = _row_of(session, seg)
     return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link_pos}")
 
 
-def _link_of(session, seg: Segment):
-    return workflow.link_of_segment(session, seg.id)
-
-
 def _row_of(session, seg: Segment) -> int:
-    link = _link_of(session, seg)
+    link = review.link_of_segment(session, seg.id)
     return link.position + 1 if link else 1
 
 
 @bp.route("/segments/<int:seg_id>/history")
 def history(seg_id: int):
     session = get_session()
-    seg, entries = services.segment_history(session, seg_id)
+    seg, entries = review.segment_history(session, seg_id)
     template = "review/_history.html" if is_htmx() else "review/history.html"
     doc = session.get(Document, seg.document_id)
     return render_template(template, seg=seg, entries=entries, doc=doc)
-
-
-@bp.route("/documents/<int:doc_id>/export.txt")
-def export_txt(doc_id: int):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
-    return _download(services.export_text(session, doc.id), "text/plain; charset=utf-8",
-                     f"document-{doc.id}-en-corrected.txt")
-
-
-@bp.route("/documents/<int:doc_id>/revisions.csv")
-def export_revisions(doc_id: int):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
-    return _download(services.export_revisions_csv(session, doc.id), "text/csv; charset=utf-8",
-                     f"document-{doc.id}-revisions.csv")
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/segments/<int:seg_id>/cell")
@@ -136,30 +106,7 @@ def cell(seg_id: int):
     seg = queries.get_or_404(session, Segment, seg_id, "segment")
     if seg.side != "en":
         raise InputError("only English segments have an editable cell")
-    return _cell(session, seg, saved=False, with_findings=True)
-
-
-def render_cell(session, seg: Segment, oob: bool = False) -> str:
-    """The English cell of ``seg`` as saved now (out of band when ``oob``), with fresh highlights."""
-    found = findings.document_findings(session, seg.document_id)
-    count = len(queries.segment_revisions(session, seg.id))
-    return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count,
-                           marks=found.prepare_marks([seg]).marks.get(seg.id), oob=oob)
-
-
-def _cell(session, seg: Segment, saved: bool, with_findings: bool):
-    """The English cell as saved now, plus (out of band) its row's findings, both from a fresh check run."""
-    found = findings.document_findings(session, seg.document_id)
-    count = len(queries.segment_revisions(session, seg.id))
-    html = render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=saved, revision_count=count,
-                           marks=found.prepare_marks([seg]).marks.get(seg.id))
-    link = _link_of(session, seg)
-    if with_findings and link is not None:
-        # Table cells must travel in a <template> for htmx to swap them out of band.
-        html += "<template>" + render_template("review/_findings.html", link=link, oob=True, open=False,
-                                               row_findings=found.by_link.get(link.id, []))
-        html += render_template("review/_status.html", link=link, oob=True) + "</template>"
-    return html
+    return fresh_cell(session, seg, saved=False, with_findings=True)
 
 
 @bp.route("/documents/<int:doc_id>/dismiss", methods=["POST"])
@@ -182,7 +129,7 @@ def drift(doc_id: int):
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
     report = findings.drift_report(session, doc.id)
-    row_of_en = {position: row for position, row in queries.english_rows(session, doc.id).values()}
+    row_of_en = queries.english_position_rows(session, doc.id)
     glossary = queries.project_glossary(session, doc.project_id)
     return render_template("review/drift.html", doc=doc, report=report, row_of_en=row_of_en,
                            has_glossary=glossary is not None and bool(glossary.terms))
@@ -194,5 +141,22 @@ def candidates(doc_id: int):
     session = get_session()
     doc = queries.get_or_404(session, Document, doc_id, "document")
     found = findings.glossary_candidates(session, doc.id)
-    row_of_en = {position: row for position, row in queries.english_rows(session, doc.id).values()}
+    row_of_en = queries.english_position_rows(session, doc.id)
     return render_template("review/candidates.html", doc=doc, candidates=found, row_of_en=row_of_en)
+
+
+@bp.route("/documents/<int:doc_id>/history")
+def document_history(doc_id: int):
+    """Every revision and status change of the document, newest first, with diffs and revert."""
+    session = get_session()
+    doc = queries.get_or_404(session, Document, doc_id, "document")
+    row_of = queries.english_row_numbers(session, doc.id)
+    current = {s.id: s.version for s in queries.document_segments(session, doc.id, "en")}
+    revisions = list(reversed(queries.document_revisions(session, doc.id)))
+    page = request.args.get("page", 1, type=int)
+    per_page = 100
+    pages = max(1, -(-len(revisions) // per_page))
+    page = min(max(page, 1), pages)
+    shown = [(r, word_diff(r.before, r.after)) for r in revisions[(page - 1) * per_page: page * per_page]]
+    return render_template("review/document_history.html", doc=doc, entries=shown, row_of=row_of, current=current,
+                           page=page, pages=pages, total=len(revisions))

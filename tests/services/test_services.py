@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import services
 from app.errors import Conflict, Forbidden, InputError
+from app.services import exports
 from app.services.glossary import term_entries
 from app.storage import queries
 from app.storage.models import Document, Link, Project, Revision, Segment, Term, TermChange, User
@@ -32,7 +33,7 @@ def gold_links():
 
 def test_import_stores_paragraphs_and_links(session):
     doc = services.import_document(session, "P", services.Upload("zh.txt", ZH), services.Upload("en.txt", EN),
-                                   user=user(session))
+                                   user=user(session), aligner="length")
     session.commit()
     assert len(queries.document_segments(session, doc.id, "zh")) == 18
     assert len(queries.document_segments(session, doc.id, "en")) == 19
@@ -60,7 +61,8 @@ def test_import_of_a_bad_file_stores_nothing(session):
 ])
 def test_import_refusals_name_the_file(session, zh, en, reason):
     with pytest.raises(InputError, match=reason):
-        services.import_document(session, "P", services.Upload("zh.txt", zh), services.Upload("en.txt", en))
+        services.import_document(session, "P", services.Upload("zh.txt", zh), services.Upload("en.txt", en),
+                                 aligner="length")
 
 
 def _first_en(session, doc_id, position=13):
@@ -133,7 +135,7 @@ def test_export_text_and_revision_log(session, demo_doc):
     assert len(paragraphs) == 19
     assert "Fengqiao Experience" in paragraphs[13] and "Maple Bridge" not in text
     rows = list(csv.reader(io.StringIO(services.export_revisions_csv(session, demo_doc).decode("utf-8-sig"))))
-    assert rows[0] == list(services.REVISION_COLUMNS)
+    assert rows[0] == list(exports.REVISION_COLUMNS)
     assert len(rows) == 3
     assert rows[1][2] == "admin" and rows[1][3] == "14" and rows[1][7] == "term"
     assert rows[2][10].startswith("'=")  # formulas are neutralised
@@ -141,9 +143,9 @@ def test_export_text_and_revision_log(session, demo_doc):
 
 def test_demo_loads_once_with_its_glossary(session):
     admin = user(session)
-    project, created = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
+    project, created = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin, "length")
     session.commit()
-    again, created_again = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin)
+    again, created_again = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin, "length")
     assert created and not created_again and again.id == project.id
     assert count(session, Document) == 1
     glossary = queries.project_glossary(session, project.id)

@@ -1,5 +1,4 @@
-"""Files in and out (issue 6): bilingual files keep their alignment, monolingual .docx/.html pairs are aligned,
-and a stored document goes out as txt, docx, html, tmx, xliff, xliff2, csv, tsv or xlsx.
+"""Files in: one upload reader, a pair of monolingual files aligned, one bilingual file with its alignment kept.
 
 Every file is read completely before anything is stored, so a bad file stores nothing.
 
@@ -22,34 +21,23 @@ from pathlib import Path, PurePath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import services
+from app.alignment.api import ALIGNERS, signature
 from app.errors import InputError
 from app.formats.base import Format
 from app.formats.registry import FORMATS, by_name, for_filename
-from app.model import Bitext, BitextPair, TextDocument
-from app.services import Upload
-from app.storage import queries
-from app.storage.models import Comment, Document, DocumentSource, Link, LinkSegment, User
+from app.model import Bead, Bitext, BitextPair, TextDocument
+from app.services.links import DEFAULT_ALIGNER, run_aligner
+from app.services.projects import get_or_create_project
+from app.services.statuses import initial_status
+from app.storage.models import Comment, Document, DocumentSource, Link, LinkSegment, Segment, User
 
-EXPORT_FORMATS = ("txt", "docx", "html", "tmx", "xliff", "xliff2", "csv", "tsv", "xlsx", "tbx", "tbx3")
-EXPORT_LABELS = {
-    "txt": "English text (.txt)", "docx": "English Word (.docx)", "html": "English HTML (.html)",
-    "tmx": "TMX 1.4b", "xliff": "XLIFF 1.2", "xliff2": "XLIFF 2.0", "csv": "CSV side by side",
-    "tsv": "TSV side by side", "xlsx": "Excel side by side (.xlsx)", "tbx": "Project glossary (TBX 2008)",
-    "tbx3": "Project glossary (TBX v3)",
-}
-EXPORT_EXTENSIONS = {"xliff": ".xlf", "xliff2": ".xlf"}
-TEMPLATE_FORMATS = ("xliff", "xliff2")
+TEMPLATE_FORMATS = ("xliff", "xliff2")  # bilingual formats whose file is kept and exported again in place
 
 
 @dataclass
-class Export:
-    data: bytes
+class Upload:
     filename: str
-    mimetype: str
-
-
-# ---------------------------------------------------------------- reading
+    data: bytes
 
 
 def document_format(filename: str, name: str | None = None) -> Format:
@@ -86,6 +74,8 @@ def _bitext_extensions() -> set[str]:
 
 
 def read_document(upload: Upload, name: str | None = None) -> TextDocument:
+    """The one reader of a monolingual upload (.txt, .docx, .html; unknown extensions as text); raises
+    InputError naming the file."""
     if not upload.filename:
         raise InputError("no file was chosen")
     return document_format(upload.filename, name).read(upload.data, upload.filename)
@@ -100,7 +90,62 @@ def read_bitext(upload: Upload, name: str | None = None) -> Bitext:
     return bitext
 
 
-# ---------------------------------------------------------------- import
+def import_document(
+    session: Session,
+    project_name: str,
+    zh: Upload,
+    en: Upload,
+    user: User | None = None,
+    title: str | None = None,
+    *,
+    zh_doc: TextDocument | None = None,
+    en_doc: TextDocument | None = None,
+    aligner: str = DEFAULT_ALIGNER,
+) -> Document:
+    """Decode both files, align their paragraphs and store everything, or store nothing.
+
+    ``zh_doc``/``en_doc``: the files already read (``import_pair``: .docx, .html).
+    ``aligner``: a name in ``app.alignment.api.ALIGNERS`` (callers pass the ALIGN_METHOD setting).
+    """
+    zh_doc = zh_doc or read_document(zh)
+    en_doc = en_doc or read_document(en)
+    if aligner not in ALIGNERS:
+        raise InputError(f"unknown aligner {aligner!r}; use {' or '.join(ALIGNERS)}")
+    project = get_or_create_project(session, project_name)
+    beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner)
+    doc = Document(
+        project=project,
+        title=(title or zh_doc.paragraphs[0])[:300],
+        zh_filename=Path(zh.filename).name[:300],
+        en_filename=Path(en.filename).name[:300],
+        aligner=("level:paragraph|" + signature(method=used))[:200],
+        created_by_id=user.id if user else None,
+    )
+    session.add(doc)
+    session.flush()
+    zh_segs = add_segments(session, doc, "zh", zh_doc.paragraphs)
+    en_segs = add_segments(session, doc, "en", en_doc.paragraphs)
+    store_links(session, doc, beads, zh_segs, en_segs)
+    return doc
+
+
+def add_segments(session: Session, doc: Document, side: str, texts) -> list[Segment]:
+    segs = [Segment(document_id=doc.id, side=side, position=i, text=t, original=t) for i, t in enumerate(texts)]
+    session.add_all(segs)
+    session.flush()
+    return segs
+
+
+def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_segs, origin="auto") -> None:
+    for pos, bead in enumerate(beads):
+        confidence = round(min(max(bead.score, 0.0), 1.0), 4)  # the aligners' beads carry a confidence
+        link = Link(document_id=doc.id, position=pos, origin=origin, confidence=confidence,
+                    status=initial_status(any(en_segs[j].text for j in bead.tgt)))
+        link.members = [LinkSegment(segment=zh_segs[i]) for i in bead.src] + [
+            LinkSegment(segment=en_segs[j]) for j in bead.tgt
+        ]
+        session.add(link)
+    session.flush()
 
 
 def import_pair(
@@ -112,12 +157,13 @@ def import_pair(
     title: str | None = None,
     zh_format: str | None = None,
     en_format: str | None = None,
+    aligner: str = DEFAULT_ALIGNER,
 ) -> Document:
-    """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as services.import_document."""
+    """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as ``import_document``."""
     zh_doc = read_document(zh, zh_format)
     en_doc = read_document(en, en_format)
-    doc = services.import_document(session, project_name, zh, en, user=user, title=title, zh_doc=zh_doc,
-                                   en_doc=en_doc)
+    doc = import_document(session, project_name, zh, en, user=user, title=title, zh_doc=zh_doc,
+                          en_doc=en_doc, aligner=aligner)
     if zh_doc.styles or en_doc.styles:
         # the English .docx is kept as the template of .docx exports (styles, page setup, headers, footers)
         template = en.data if en_doc.styles and document_format(en.filename, en_format).name == "docx" else None
@@ -140,15 +186,15 @@ def import_bitext(
     """One bilingual file, its alignment kept as given; see the module docstring for where each field goes."""
     bitext = read_bitext(upload, format_name)
     fmt_name = bitext.format or bitext_format(upload.filename, format_name).name
-    project = services.get_or_create_project(session, project_name)
+    project = get_or_create_project(session, project_name)
     name = Path(upload.filename).name[:300]
     first_zh = next(p.zh[0] for p in bitext.pairs if p.zh)
     doc = Document(project=project, title=(title or first_zh)[:300], zh_filename=name, en_filename=name,
                    aligner=f"given|{fmt_name}", created_by_id=user.id if user else None)
     session.add(doc)
     session.flush()
-    zh_segs = services._add_segments(session, doc, "zh", [t for p in bitext.pairs for t in p.zh])
-    en_segs = services._add_segments(session, doc, "en", [t for p in bitext.pairs for t in p.en])
+    zh_segs = add_segments(session, doc, "zh", [t for p in bitext.pairs for t in p.zh])
+    en_segs = add_segments(session, doc, "en", [t for p in bitext.pairs for t in p.en])
     reviewers = {p.reviewer for p in bitext.pairs if p.reviewer}
     users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(reviewers)))} \
         if reviewers else {}
@@ -187,6 +233,7 @@ def import_files(
     user: User | None = None,
     title: str | None = None,
     format_name: str | None = None,
+    aligner: str = DEFAULT_ALIGNER,
 ) -> Document:
     """One bilingual file or a Chinese and an English file; the format by extension unless named."""
     if len(uploads) == 1:
@@ -197,89 +244,10 @@ def import_files(
     if len(uploads) == 2:
         if format_name and by_name(format_name).kind != "document":
             raise InputError(f"{format_name} is a bilingual format: import one file")
-        return import_pair(session, project_name, uploads[0], uploads[1], user, title, format_name, format_name)
+        return import_pair(session, project_name, uploads[0], uploads[1], user, title, format_name, format_name,
+                           aligner)
     raise InputError("give one bilingual file or two monolingual files (Chinese, then English)")
 
 
 def _notes(note: str) -> list[str]:
     return [n.strip() for n in (note or "").split("\n\n") if n.strip()]
-
-
-# ---------------------------------------------------------------- export
-
-
-def source_of(session: Session, document_id: int) -> DocumentSource | None:
-    return session.scalar(select(DocumentSource).where(DocumentSource.document_id == document_id))
-
-
-def english_document(session: Session, document_id: int) -> TextDocument:
-    """The corrected English, with the paragraph styles of a .docx import where positions still match."""
-    doc = queries.get_or_404(session, Document, document_id, "document")
-    source = source_of(session, doc.id)
-    styles = json.loads(source.styles).get("en", []) if source is not None else []
-    segs = [s for s in queries.document_segments(session, doc.id, "en") if s.text]
-    kept = tuple(styles[s.position] if 0 <= s.position < len(styles) else None for s in segs) if styles else ()
-    template = source.data if source is not None and source.format == "docx" else None
-    return TextDocument(tuple(s.text for s in segs), styles=kept, name=doc.en_filename, template=template)
-
-
-def document_bitext(session: Session, document_id: int, with_findings: bool = False) -> Bitext:
-    """The stored document as a Bitext: one pair per link, current English, statuses and open comments."""
-    doc = queries.get_or_404(session, Document, document_id, "document")
-    source = source_of(session, doc.id)
-    units = json.loads(source.units) if source is not None else {}
-    links = queries.document_links(session, doc.id)
-    comments: dict[int, list[str]] = {}
-    for c in session.scalars(select(Comment).where(Comment.document_id == doc.id, Comment.resolved.is_(False),
-                                                   Comment.link_id.is_not(None)).order_by(Comment.id)):
-        comments.setdefault(c.link_id, []).append(c.body)
-    findings = {}
-    if with_findings:
-        from app.services.findings import document_findings
-
-        findings = document_findings(session, doc.id).by_link
-    pairs = []
-    for link in links:
-        segs = [m.segment for m in link.members if not m.segment.retired]
-        zh = tuple(s.text for s in sorted((s for s in segs if s.side == "zh"), key=lambda s: s.position) if s.text)
-        en = tuple(s.text for s in sorted((s for s in segs if s.side == "en"), key=lambda s: s.position) if s.text)
-        meta = units.get(str(link.id), {})
-        reviewer = link.status_by.username if link.status_by is not None else meta.get("reviewer", "")
-        pairs.append(BitextPair(
-            zh=zh, en=en, status=link.status or "translated", note="\n\n".join(comments.get(link.id, [])),
-            author=meta.get("author", ""), reviewer=reviewer, created=link.created_at, changed=link.status_at,
-            unit_id=meta.get("id", ""),
-            findings=tuple(f"{f.issue.severity}: {f.issue.message}" for f in findings.get(link.id, [])),
-        ))
-    return Bitext(tuple(pairs), name=doc.zh_filename or doc.title)
-
-
-def export_document(session: Session, document_id: int, format_name: str) -> Export:
-    """The document in one of EXPORT_FORMATS, with a file name and a MIME type."""
-    if format_name not in EXPORT_FORMATS:
-        raise InputError(f"unknown export format {format_name!r}; known: {', '.join(EXPORT_FORMATS)}")
-    doc = queries.get_or_404(session, Document, document_id, "document")
-    fmt = by_name(format_name)
-    if fmt.kind == "glossary":  # the document's project glossary, every entry with its status
-        from app.services.glossary import to_entry
-
-        glossary = queries.project_glossary(session, doc.project_id)
-        entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
-        stem = Path(doc.zh_filename).stem or f"document-{doc.id}"
-        return Export(data=fmt.write(entries), filename=f"{stem}-glossary.tbx", mimetype=fmt.mimetype)
-    if fmt.kind == "document":
-        data = fmt.write(english_document(session, doc.id))
-    else:
-        bitext = document_bitext(session, doc.id, with_findings=format_name in ("csv", "tsv", "xlsx"))
-        source = source_of(session, doc.id)
-        if source is not None and source.data and source.format == format_name:
-            from dataclasses import replace
-
-            bitext = replace(bitext, template=source.data, name=source.filename)
-            return Export(data=fmt.write(bitext), filename=source.filename, mimetype=fmt.mimetype)
-        data = fmt.write(bitext)
-    stem = Path(doc.en_filename or doc.zh_filename).stem or f"document-{doc.id}"
-    if fmt.kind == "bitext":
-        stem = Path(doc.zh_filename).stem or stem
-    ext = EXPORT_EXTENSIONS.get(format_name, fmt.extensions[0])
-    return Export(data=data, filename=f"{stem}{ext}", mimetype=fmt.mimetype)

@@ -1,0 +1,169 @@
+"""Files out: the corrected English (txt, docx, html), both sides (tmx, xliff, xliff2, csv, tsv, xlsx), the
+project glossary (tbx, tbx3, glossary-csv), and the logs: revisions, alignment changes and the review report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InputError
+from app.formats.registry import FORMATS, by_name
+from app.model import Bitext, BitextPair, TextDocument
+from app.services import report
+from app.services.alignment_view import history_entries
+from app.services.findings import document_findings
+from app.services.glossary import to_entry
+from app.sheets import csv_bytes
+from app.storage import queries
+from app.storage.models import Comment, Document, DocumentSource
+
+# Every registered format that writes a document, both sides or a glossary, in that order.
+EXPORT_FORMATS = tuple(name for kind in ("document", "bitext", "glossary") for name, cls in FORMATS.items()
+                       if cls.kind == kind)
+EXPORT_LABELS = {  # the "Export as…" menu of the review page, in this order (txt has a button of its own)
+    "docx": "English Word (.docx)", "html": "English HTML (.html)", "tmx": "TMX 1.4b (.tmx)",
+    "xliff": "XLIFF 1.2 (.xlf)", "xliff2": "XLIFF 2.0 (.xlf)", "xlsx": "Excel side by side (.xlsx)",
+    "csv": "CSV side by side (.csv)", "tsv": "TSV side by side (.tsv)", "tbx": "Project glossary (TBX 2008)",
+    "tbx3": "Project glossary (TBX v3)", "glossary-csv": "Project glossary (CSV)",
+}
+EXPORT_EXTENSIONS = {"xliff": ".xlf", "xliff2": ".xlf"}
+
+
+@dataclass
+class Export:
+    data: bytes
+    filename: str
+    mimetype: str
+
+
+def source_of(session: Session, document_id: int) -> DocumentSource | None:
+    return session.scalar(select(DocumentSource).where(DocumentSource.document_id == document_id))
+
+
+def english_document(session: Session, document_id: int) -> TextDocument:
+    """The one builder of the corrected English, with the paragraph styles of a .docx import where positions
+    still match."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    source = source_of(session, doc.id)
+    styles = json.loads(source.styles).get("en", []) if source is not None else []
+    segs = [s for s in queries.document_segments(session, doc.id, "en") if s.text]
+    kept = tuple(styles[s.position] if 0 <= s.position < len(styles) else None for s in segs) if styles else ()
+    template = source.data if source is not None and source.format == "docx" else None
+    return TextDocument(tuple(s.text for s in segs), styles=kept, name=doc.en_filename, template=template)
+
+
+def export_text(session: Session, document_id: int) -> bytes:
+    """The corrected English as plain text."""
+    return by_name("txt").write(english_document(session, document_id))
+
+
+def document_bitext(session: Session, document_id: int, with_findings: bool = False) -> Bitext:
+    """The stored document as a Bitext: one pair per link, current English, statuses and open comments."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    source = source_of(session, doc.id)
+    units = json.loads(source.units) if source is not None else {}
+    links = queries.document_links(session, doc.id)
+    comments: dict[int, list[str]] = {}
+    for c in session.scalars(select(Comment).where(Comment.document_id == doc.id, Comment.resolved.is_(False),
+                                                   Comment.link_id.is_not(None)).order_by(Comment.id)):
+        comments.setdefault(c.link_id, []).append(c.body)
+    findings = {}
+    if with_findings:
+        findings = document_findings(session, doc.id).by_link
+    pairs = []
+    for link in links:
+        segs = [m.segment for m in link.members if not m.segment.retired]
+        zh = tuple(s.text for s in sorted((s for s in segs if s.side == "zh"), key=lambda s: s.position) if s.text)
+        en = tuple(s.text for s in sorted((s for s in segs if s.side == "en"), key=lambda s: s.position) if s.text)
+        meta = units.get(str(link.id), {})
+        reviewer = link.status_by.username if link.status_by is not None else meta.get("reviewer", "")
+        pairs.append(BitextPair(
+            zh=zh, en=en, status=link.status or "translated", note="\n\n".join(comments.get(link.id, [])),
+            author=meta.get("author", ""), reviewer=reviewer, created=link.created_at, changed=link.status_at,
+            unit_id=meta.get("id", ""),
+            findings=tuple(f"{f.issue.severity}: {f.issue.message}" for f in findings.get(link.id, [])),
+        ))
+    return Bitext(tuple(pairs), name=doc.zh_filename or doc.title)
+
+
+def export_document(session: Session, document_id: int, format_name: str) -> Export:
+    """The document in one of EXPORT_FORMATS (or a log: DOWNLOADS), with a file name and a MIME type."""
+    if format_name not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {format_name!r}; known: {', '.join(EXPORT_FORMATS)}")
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    fmt = by_name(format_name)
+    if fmt.kind == "glossary":  # the document's project glossary, every entry with its status
+        glossary = queries.project_glossary(session, doc.project_id)
+        entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
+        stem = Path(doc.zh_filename).stem or f"document-{doc.id}"
+        return Export(data=fmt.write(entries), filename=f"{stem}-glossary{fmt.extensions[0]}", mimetype=fmt.mimetype)
+    if fmt.kind == "document":
+        data = fmt.write(english_document(session, doc.id))
+    else:
+        bitext = document_bitext(session, doc.id, with_findings=format_name in ("csv", "tsv", "xlsx"))
+        source = source_of(session, doc.id)
+        if source is not None and source.data and source.format == format_name:
+            bitext = replace(bitext, template=source.data, name=source.filename)
+            return Export(data=fmt.write(bitext), filename=source.filename, mimetype=fmt.mimetype)
+        data = fmt.write(bitext)
+    stem = Path(doc.en_filename or doc.zh_filename).stem or f"document-{doc.id}"
+    if fmt.kind == "bitext":
+        stem = Path(doc.zh_filename).stem or stem
+    ext = EXPORT_EXTENSIONS.get(format_name, fmt.extensions[0])
+    return Export(data=data, filename=f"{stem}{ext}", mimetype=fmt.mimetype)
+
+
+REVISION_COLUMNS = ("revision", "time", "author", "paragraph", "version", "category", "severity", "reason",
+                    "origin", "before", "after")
+
+
+def export_revisions_csv(session: Session, document_id: int) -> bytes:
+    """The document's revision log as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+    queries.get_or_404(session, Document, document_id, "document")
+    positions = {s.id: s.position for s in queries.document_segments(session, document_id, "en")}
+    return csv_bytes(REVISION_COLUMNS, ([
+        rev.id, rev.created_at.isoformat(timespec="seconds"), rev.author.username if rev.author else "",
+        positions[rev.segment_id] + 1 if rev.segment_id in positions else "", rev.version,
+        rev.category or "", rev.severity or "", rev.reason, rev.origin, rev.before, rev.after,
+    ] for rev in queries.document_revisions(session, document_id)))
+
+
+ALIGNMENT_LOG_COLUMNS = ("change", "time", "author", "op", "summary", "reason", "before", "after", "undoes",
+                         "undone_by")
+
+
+def export_alignment_csv(session: Session, document_id: int) -> bytes:
+    """The document's alignment history as CSV (UTF-8 with BOM), oldest first; links as `[zh]:[en]`."""
+    queries.get_or_404(session, Document, document_id, "document")
+    return csv_bytes(ALIGNMENT_LOG_COLUMNS, (
+        [c.id, c.created_at.isoformat(timespec="seconds"), c.author.username if c.author else "", c.op, c.summary,
+         c.reason, " ".join(entry["before"]), " ".join(entry["after"]), c.undoes_id or "", c.undone_by_id or ""]
+        for entry in reversed(history_entries(session, document_id, limit=None)) for c in (entry["change"],)))
+
+
+
+def export_log(session: Session, document_id: int, name: str, weights: dict[str, float] | None = None,
+               threshold: float | None = None) -> Export:
+    """One of DOWNLOADS: the revision log, the alignment log or the report as JSON or CSV (the report needs the
+    MQM weights and threshold)."""
+    if name not in DOWNLOADS:
+        raise InputError(f"unknown download {name!r}; known: {', '.join(DOWNLOADS)}")
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    if name == "revisions-csv":
+        return Export(export_revisions_csv(session, doc.id), f"document-{doc.id}-revisions.csv", CSV)
+    if name == "alignment-csv":
+        return Export(export_alignment_csv(session, doc.id), f"document-{doc.id}-alignment-log.csv", CSV)
+    data = report.report_data(session, doc, weights or {}, threshold or 0.0)
+    if name == "report-json":
+        body = json.dumps(report.report_json(data), ensure_ascii=False, indent=2).encode("utf-8")
+        return Export(body, f"document-{doc.id}-review-report.json", "application/json")
+    return Export(report.report_csv(data), f"document-{doc.id}-review-report.csv", CSV)
+
+
+CSV = "text/csv; charset=utf-8"
+DOWNLOADS = ("revisions-csv", "alignment-csv", "report-json", "report-csv")
+EXPORT_NAMES = EXPORT_FORMATS + DOWNLOADS  # what `duizhao export --format` offers

@@ -1,0 +1,33 @@
+"""The English cell of the review grid, rendered after a change with fresh findings (review and panel use it)."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from app.services import findings, review
+from app.storage import queries
+from app.storage.models import Segment
+from app.web.forms import SegmentForm
+
+
+def render_cell(session, seg: Segment, oob: bool = False) -> str:
+    """The English cell of ``seg`` as saved now (out of band when ``oob``), with fresh highlights."""
+    found = findings.document_findings(session, seg.document_id)
+    count = len(queries.segment_revisions(session, seg.id))
+    return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count,
+                           marks=found.prepare_marks([seg]).marks.get(seg.id), oob=oob)
+
+
+def fresh_cell(session, seg: Segment, saved: bool, with_findings: bool):
+    """The English cell as saved now, plus (out of band) its row's findings, both from a fresh check run."""
+    found = findings.document_findings(session, seg.document_id)
+    count = len(queries.segment_revisions(session, seg.id))
+    html = render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=saved, revision_count=count,
+                           marks=found.prepare_marks([seg]).marks.get(seg.id))
+    link = review.link_of_segment(session, seg.id)
+    if with_findings and link is not None:
+        # Table cells must travel in a <template> for htmx to swap them out of band.
+        html += "<template>" + render_template("review/_findings.html", link=link, oob=True, open=False,
+                                               row_findings=found.by_link.get(link.id, []))
+        html += render_template("panel/_status.html", link=link, oob=True) + "</template>"
+    return html
