@@ -242,13 +242,10 @@ def glossary_import(project, file):
     from app import services
     from app.formats.registry import for_filename
     from app.services import glossary as terms
-    from app.storage import queries
 
     entries = for_filename(file, "glossary").read(_read(file), file)
     with Store() as session:
-        proj = queries.project_by_name(session, project)
-        if proj is None:
-            raise InputError(f"project {project!r} does not exist")
+        proj = _project(session, project)
         admin, _ = services.ensure_admin(session)
         added = terms.import_entries(session, proj, entries, admin, Path(file).name)
     click.echo(f"Imported {added} new entries into {project} ({len(entries) - added} already present).")
@@ -262,13 +259,9 @@ def glossary_export(project, fmt, output):
     """Write PROJECT's glossary (every entry, with its status)."""
     from app.formats.registry import by_name
     from app.services import glossary as terms
-    from app.storage import queries
 
     with Store() as session:
-        proj = queries.project_by_name(session, project)
-        if proj is None:
-            raise InputError(f"project {project!r} does not exist")
-        glossary = terms.project_glossary(session, proj)
+        glossary = terms.project_glossary(session, _project(session, project))
         entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
     data = by_name(GLOSSARY_FORMATS[fmt]).write(entries)
     if output:
@@ -276,6 +269,15 @@ def glossary_export(project, fmt, output):
         click.echo(f"Wrote {output} ({len(entries)} entries).", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+def _project(session, name: str):
+    from app.storage import queries
+
+    project = queries.project_by_name(session, name)
+    if project is None:
+        raise InputError(f"project {name!r} does not exist")
+    return project
 
 
 @cli.command("import-version")

@@ -42,9 +42,7 @@ def create_user(session: Session, username: str, role: str, password: str | None
     if password is None:
         password = secrets.token_urlsafe(12)
     check_password(password)
-    user = User(username=username, role=role, password_hash=generate_password_hash(password))
-    session.add(user)
-    session.flush()
+    user = queries.add(session, User(username=username, role=role, password_hash=generate_password_hash(password)))
     return user, password
 
 

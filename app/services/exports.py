@@ -61,6 +61,12 @@ def export_text(session: Session, document_id: int) -> bytes:
     return by_name("txt").write(english_document(session, document_id))
 
 
+def text_export(session: Session, document_id: int) -> Export:
+    """:func:`export_text` as a download."""
+    return Export(export_text(session, document_id), f"document-{document_id}-en-corrected.txt",
+                  "text/plain; charset=utf-8")
+
+
 def document_bitext(session: Session, document_id: int, with_findings: bool = False) -> Bitext:
     """The stored document as a Bitext: one pair per link, current English, statuses and open comments."""
     doc = queries.get_or_404(session, Document, document_id, "document")

@@ -226,11 +226,8 @@ def dismiss(session: Session, document_id: int, key: str, check: str, message: s
     existing = session.scalar(select(Dismissal).where(Dismissal.document_id == document_id, Dismissal.key == key))
     if existing is not None:
         return existing
-    row = Dismissal(document_id=document_id, key=key, check=check[:60], message=message[:2000],
-                    author_id=user.id, reason=reason[:2000])
-    session.add(row)
-    session.flush()
-    return row
+    return queries.add(session, Dismissal(document_id=document_id, key=key, check=check[:60], message=message[:2000],
+                                          author_id=user.id, reason=reason[:2000]))
 
 
 def undismiss(session: Session, document_id: int, dismissal_id: int, user: User) -> None:

@@ -90,18 +90,9 @@ def read_bitext(upload: Upload, name: str | None = None) -> Bitext:
     return bitext
 
 
-def import_document(
-    session: Session,
-    project_name: str,
-    zh: Upload,
-    en: Upload,
-    user: User | None = None,
-    title: str | None = None,
-    *,
-    zh_doc: TextDocument | None = None,
-    en_doc: TextDocument | None = None,
-    aligner: str = DEFAULT_ALIGNER,
-) -> Document:
+def import_document(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
+                    title: str | None = None, *, zh_doc: TextDocument | None = None,
+                    en_doc: TextDocument | None = None, aligner: str = DEFAULT_ALIGNER) -> Document:
     """Decode both files, align their paragraphs and store everything, or store nothing.
 
     ``zh_doc``/``en_doc``: the files already read (``import_pair``: .docx, .html).
@@ -148,17 +139,9 @@ def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_
     session.flush()
 
 
-def import_pair(
-    session: Session,
-    project_name: str,
-    zh: Upload,
-    en: Upload,
-    user: User | None = None,
-    title: str | None = None,
-    zh_format: str | None = None,
-    en_format: str | None = None,
-    aligner: str = DEFAULT_ALIGNER,
-) -> Document:
+def import_pair(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
+                title: str | None = None, zh_format: str | None = None, en_format: str | None = None,
+                aligner: str = DEFAULT_ALIGNER) -> Document:
     """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as ``import_document``."""
     zh_doc = read_document(zh, zh_format)
     en_doc = read_document(en, en_format)
@@ -175,14 +158,8 @@ def import_pair(
     return doc
 
 
-def import_bitext(
-    session: Session,
-    project_name: str,
-    upload: Upload,
-    user: User | None = None,
-    title: str | None = None,
-    format_name: str | None = None,
-) -> Document:
+def import_bitext(session: Session, project_name: str, upload: Upload, user: User | None = None,
+                  title: str | None = None, format_name: str | None = None) -> Document:
     """One bilingual file, its alignment kept as given; see the module docstring for where each field goes."""
     bitext = read_bitext(upload, format_name)
     fmt_name = bitext.format or bitext_format(upload.filename, format_name).name
@@ -226,15 +203,9 @@ def import_bitext(
     return doc
 
 
-def import_files(
-    session: Session,
-    project_name: str,
-    uploads: list[Upload],
-    user: User | None = None,
-    title: str | None = None,
-    format_name: str | None = None,
-    aligner: str = DEFAULT_ALIGNER,
-) -> Document:
+def import_files(session: Session, project_name: str, uploads: list[Upload], user: User | None = None,
+                 title: str | None = None, format_name: str | None = None,
+                 aligner: str = DEFAULT_ALIGNER) -> Document:
     """One bilingual file or a Chinese and an English file; the format by extension unless named."""
     if len(uploads) == 1:
         if not is_bitext(uploads[0].filename, format_name):

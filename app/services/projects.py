@@ -16,9 +16,7 @@ def get_or_create_project(session: Session, name: str) -> Project:
         raise InputError("project name: 1–200 characters")
     project = queries.project_by_name(session, name)
     if project is None:
-        project = Project(name=name)
-        session.add(project)
-        session.flush()
+        project = queries.add(session, Project(name=name))
     return project
 
 

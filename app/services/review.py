@@ -120,9 +120,7 @@ def save_segment(
         origin=origin,
         seconds=min(max(float(seconds), 0.0), 86400.0) if seconds is not None else None,
     )
-    session.add(rev)
-    session.flush()
-    return rev
+    return queries.add(session, rev)
 
 
 def segment_history(session: Session, segment_id: int):
@@ -163,10 +161,7 @@ def add_comment(session: Session, document_id: int, link_id: int | None, body: s
         link = queries.get_or_404(session, Link, link_id, "link")
         if link.document_id != document_id:
             raise InputError("that link belongs to another document")
-    comment = Comment(document_id=document_id, link_id=link_id, body=body, author_id=user.id)
-    session.add(comment)
-    session.flush()
-    return comment
+    return queries.add(session, Comment(document_id=document_id, link_id=link_id, body=body, author_id=user.id))
 
 
 def resolve_comment(session: Session, comment_id: int, resolved: bool, user: User) -> Comment:

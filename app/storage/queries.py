@@ -9,6 +9,13 @@ from app.errors import NotFound
 from app.storage.models import Document, Glossary, Link, LinkSegment, Project, Revision, Segment, User
 
 
+def add(session: Session, row):
+    """Add a row and flush it (so it has its id); returns the row."""
+    session.add(row)
+    session.flush()
+    return row
+
+
 def get_or_404(session: Session, model, ident: int, what: str):
     obj = session.get(model, ident)
     if obj is None:
@@ -83,26 +90,16 @@ def document_links(
     return list(session.scalars(stmt))
 
 
+def _revisions(session: Session, where, *order) -> list[Revision]:
+    return list(session.scalars(select(Revision).where(where).options(selectinload(Revision.author)).order_by(*order)))
+
+
 def segment_revisions(session: Session, segment_id: int) -> list[Revision]:
-    return list(
-        session.scalars(
-            select(Revision)
-            .where(Revision.segment_id == segment_id)
-            .options(selectinload(Revision.author))
-            .order_by(Revision.version)
-        )
-    )
+    return _revisions(session, Revision.segment_id == segment_id, Revision.version)
 
 
 def document_revisions(session: Session, document_id: int) -> list[Revision]:
-    return list(
-        session.scalars(
-            select(Revision)
-            .where(Revision.document_id == document_id)
-            .options(selectinload(Revision.author))
-            .order_by(Revision.created_at, Revision.id)
-        )
-    )
+    return _revisions(session, Revision.document_id == document_id, Revision.created_at, Revision.id)
 
 
 def revision_counts(session: Session, document_id: int) -> dict[int, int]:

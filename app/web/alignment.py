@@ -10,10 +10,8 @@ from app.errors import InputError
 from app.services import alignment_view, realign
 from app.services.imports import Upload
 from app.services.versions import import_new_version, version_diffs
-from app.storage import queries
 from app.storage.models import Document, Link
-from app.web.db import get_session
-from app.web.helpers import is_htmx, requires
+from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("alignment", __name__)
 
@@ -54,8 +52,7 @@ def _context(session, doc: Document, page: int, focus: int | None = None) -> dic
 
 @bp.route("/documents/<int:doc_id>/alignment")
 def view(doc_id: int):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     page = request.args.get("page", 1, type=int)
     focus = request.args.get("focus", type=int)
     if focus and not request.args.get("page"):
@@ -67,8 +64,7 @@ def view(doc_id: int):
 @requires("edit")
 def edit(doc_id: int):
     """Apply one operation from the toolbar (or a history entry's Undo) and show the result."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     edit = _edit(request.form)
     if edit.op == "checked":
         n = realign.mark_checked(session, doc.id, edit.link, current_user)
@@ -112,8 +108,7 @@ def _selected(session, document_id: int, edit: realign.Edit) -> int | None:
 @requires("import")
 def new_version(doc_id: int):
     """Upload a new English version of the document."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     upload = request.files.get("en_file")
     if upload is None or not upload.filename:
         raise InputError("choose the new English file (.txt) first")

@@ -12,6 +12,9 @@ from app import services
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
 from app.services import statuses
 from app.services.exports import EXPORT_LABELS
+from app.storage import queries
+from app.storage.models import Document
+from app.web.db import get_session
 
 
 def requires(action: str):
@@ -27,6 +30,12 @@ def requires(action: str):
         return wrapper
 
     return deco
+
+
+def document_or_404(doc_id: int):
+    """The request's session and the document ``doc_id`` (NotFound when there is none)."""
+    session = get_session()
+    return session, queries.get_or_404(session, Document, doc_id, "document")
 
 
 def is_htmx() -> bool:

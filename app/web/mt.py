@@ -9,9 +9,9 @@ from app import mt
 from app.errors import Conflict, InputError
 from app.services import mt as mt_service
 from app.storage import queries
-from app.storage.models import Document, Link
+from app.storage.models import Link
 from app.web.db import get_session
-from app.web.helpers import is_htmx, requires
+from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("mt", __name__)
 BACKCHECK_BATCH = 100  # paragraphs translated per visit of the back-check page (a real model: ~0.5 s each)
@@ -66,8 +66,7 @@ def copy(link_id: int):
 @bp.route("/documents/<int:doc_id>/mt-check")
 def backcheck(doc_id: int):
     """The MT back-check of a document: links far below its median chrF to the machine translation."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     avail = mt.availability()
     result = None
     if avail:

@@ -8,9 +8,8 @@ from app.config import mqm_weights
 from app.errors import InputError
 from app.services import exports
 from app.services import report as report_service
-from app.storage import queries
 from app.storage.models import Document
-from app.web.db import get_session
+from app.web.helpers import document_or_404
 
 bp = Blueprint("report", __name__)
 
@@ -32,16 +31,14 @@ def bar_chart(counts: dict, width: int = 420) -> str:
 
 @bp.route("/documents/<int:doc_id>/report")
 def report(doc_id: int):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     data = _data(session, doc)
     return render_template("report/report.html", standalone=False, **data)
 
 
 @bp.route("/documents/<int:doc_id>/report.<fmt>")
 def report_download(doc_id: int, fmt: str):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     data = _data(session, doc)
     name = f"document-{doc.id}-review-report.{fmt}"
     if fmt == "html":

@@ -14,15 +14,14 @@ from app.textdiff import word_diff
 from app.web.cells import fresh_cell
 from app.web.db import get_session
 from app.web.forms import SegmentForm
-from app.web.helpers import is_htmx, requires
+from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("review", __name__)
 
 
 @bp.route("/documents/<int:doc_id>")
 def document(doc_id: int):
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     page = request.args.get("page", 1, type=int)
     show = request.args.get("show", "all")
     check = request.args.get("check", "")
@@ -126,8 +125,7 @@ def dismiss(doc_id: int):
 @bp.route("/documents/<int:doc_id>/drift")
 def drift(doc_id: int):
     """Each glossary term rendered several ways: every rendering, its count and its places."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     report = findings.drift_report(session, doc.id)
     row_of_en = queries.english_position_rows(session, doc.id)
     glossary = queries.project_glossary(session, doc.project_id)
@@ -138,8 +136,7 @@ def drift(doc_id: int):
 @bp.route("/documents/<int:doc_id>/candidates")
 def candidates(doc_id: int):
     """Glossary candidates found in the document: repeated terms and their renderings, drifting first."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     found = findings.glossary_candidates(session, doc.id)
     row_of_en = queries.english_position_rows(session, doc.id)
     return render_template("review/candidates.html", doc=doc, candidates=found, row_of_en=row_of_en)
@@ -148,8 +145,7 @@ def candidates(doc_id: int):
 @bp.route("/documents/<int:doc_id>/history")
 def document_history(doc_id: int):
     """Every revision and status change of the document, newest first, with diffs and revert."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     row_of = queries.english_row_numbers(session, doc.id)
     current = {s.id: s.version for s in queries.document_segments(session, doc.id, "en")}
     revisions = list(reversed(queries.document_revisions(session, doc.id)))

@@ -8,9 +8,7 @@ from flask_login import current_user
 from app.errors import InputError
 from app.services import search as search_service
 from app.storage import queries
-from app.storage.models import Document
-from app.web.db import get_session
-from app.web.helpers import is_htmx, requires
+from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("search", __name__)
 
@@ -24,8 +22,7 @@ def _search_args():
 @bp.route("/documents/<int:doc_id>/search")
 def search(doc_id: int):
     """Search the English (plain or regex, case, whole words) and preview every replacement."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     opts = _search_args()
     propagate = request.args.get("propagate") == "1"
     hits, error = [], ""
@@ -45,8 +42,7 @@ def search(doc_id: int):
 @requires("edit")
 def replace(doc_id: int):
     """Apply the selected replacements; one revision per paragraph (category terminology for propagation)."""
-    session = get_session()
-    doc = queries.get_or_404(session, Document, doc_id, "document")
+    session, doc = document_or_404(doc_id)
     opts = _search_args()
     propagate = request.form.get("propagate") == "1"
     revisions = search_service.apply_hits(

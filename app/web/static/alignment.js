@@ -10,16 +10,7 @@
   function rows() { return Array.from(document.querySelectorAll("table.align tbody tr[data-link]")); }
   function field(name) { var f = form(); return f ? f.querySelector("[name=" + name + "]") : null; }
 
-  function showError(message) {
-    var box = document.getElementById("align-error");
-    if (!box) { window.alert(message); return; }
-    box.innerHTML = "";
-    var p = document.createElement("p");
-    p.className = "flash flash-error";
-    p.textContent = message;
-    box.appendChild(p);
-    setTimeout(function () { if (box.contains(p)) box.removeChild(p); }, 12000);
-  }
+  function showError(message) { window.duizhaoFlash("align-error", message, 12000); }  // from duizhao.js
   function clearError() { var box = document.getElementById("align-error"); if (box) box.innerHTML = ""; }
 
   function splitDefaults(row) {

@@ -32,16 +32,18 @@
     activate(next);
   }
 
-  function toast(message) {
-    var area = document.getElementById("toast");
-    if (!area) { alert(message); return; }
+  // An error message in the element `areaId` (an alert without one), removed after `ms`; alignment.js uses it too.
+  window.duizhaoFlash = function (areaId, message, ms) {
+    var area = document.getElementById(areaId);
+    if (!area) { window.alert(message); return; }
     area.innerHTML = "";
     var p = document.createElement("p");
     p.className = "flash flash-error";
     p.textContent = message;
     area.appendChild(p);
-    setTimeout(function () { if (area.contains(p)) area.removeChild(p); }, 8000);
-  }
+    setTimeout(function () { if (area.contains(p)) area.removeChild(p); }, ms);
+  };
+  function toast(message) { window.duizhaoFlash("toast", message, 8000); }
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.htmx) return;

@@ -1,17 +1,10 @@
-"""alignment history; retired and needs-review segments for new versions
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-30
-"""
+"""alignment history; retired and needs-review segments for new versions"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

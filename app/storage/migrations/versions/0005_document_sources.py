@@ -1,17 +1,10 @@
-"""document sources: original bilingual files, paragraph styles and unit ids kept for export
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-30
-"""
+"""document sources: original bilingual files, paragraph styles and unit ids kept for export"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

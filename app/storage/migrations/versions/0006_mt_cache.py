@@ -1,17 +1,10 @@
-"""mt_cache: machine translations of segment texts, per model
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-30
-"""
+"""mt_cache: machine translations of segment texts, per model"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
