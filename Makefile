@@ -19,11 +19,11 @@ run: $(STAMP)
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the login above."
 	@$(BIN)/python -m app.serve --host 127.0.0.1 --port $(PORT)
 
-## test: lint, import contracts, the whole suite on SQLite, then storage and web again on PostgreSQL
+## test: lint, import contracts, the whole suite on SQLite, then the database tests (marker pg) again on PostgreSQL
 test: $(STAMP) lint
 	env -u DATABASE_URL -u DUIZHAO_TEST_DATABASE_URL $(BIN)/python -m pytest -q
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== storage and web tests again on PostgreSQL ($${DATABASE_URL%%@*}@...)"; \
+		echo "== the database tests (marker pg) again on PostgreSQL ($${DATABASE_URL%%@*}@...)"; \
 		DUIZHAO_TEST_DATABASE_URL="$$DATABASE_URL" $(BIN)/python -m pytest -q -m pg; \
 	else echo "(DATABASE_URL is not set: the PostgreSQL pass is skipped)"; fi
 

@@ -12,7 +12,7 @@ from app.alignment.api import ALIGNERS, LEVELS
 from app.errors import AppError, InputError
 from app.formats.registry import FORMATS
 from app.model import Severity
-from app.services.exports import EXPORT_NAMES
+from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
 from app.storage.models import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +119,6 @@ def user_list():
 
 
 IMPORT_FORMATS = [name for name, cls in FORMATS.items() if cls.kind in ("document", "bitext")]
-GLOSSARY_FORMATS = {"csv": "glossary-csv", **{n: n for n, cls in FORMATS.items() if cls.kind == "glossary"}}
-GLOSSARY_FORMATS.pop("glossary-csv")
 
 
 @cli.command("import")
@@ -257,13 +255,14 @@ def glossary_import(project, file):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
 def glossary_export(project, fmt, output):
     """Write PROJECT's glossary (every entry, with its status)."""
-    from app.formats.registry import by_name
+    from app.services import exports
     from app.services import glossary as terms
 
     with Store() as session:
-        glossary = terms.project_glossary(session, _project(session, project))
-        entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
-    data = by_name(GLOSSARY_FORMATS[fmt]).write(entries)
+        proj = _project(session, project)
+        data = exports.glossary_export(session, proj, fmt).data
+        glossary = terms.project_glossary(session, proj)
+        entries = glossary.terms if glossary else []
     if output:
         Path(output).write_bytes(data)
         click.echo(f"Wrote {output} ({len(entries)} entries).", err=True)

@@ -19,7 +19,7 @@ from app.services.findings import document_findings
 from app.services.glossary import to_entry
 from app.sheets import csv_bytes
 from app.storage import queries
-from app.storage.models import Comment, Document, DocumentSource
+from app.storage.models import Comment, Document, DocumentSource, Project
 
 # Every registered format that writes a document, both sides or a glossary, in that order.
 EXPORT_FORMATS = tuple(name for kind in ("document", "bitext", "glossary") for name, cls in FORMATS.items()
@@ -31,6 +31,8 @@ EXPORT_LABELS = {  # the "Export as…" menu of the review page, in this order (
     "tbx3": "Project glossary (TBX v3)", "glossary-csv": "Project glossary (CSV)",
 }
 EXPORT_EXTENSIONS = {"xliff": ".xlf", "xliff2": ".xlf"}
+# A project glossary's downloads, by the short name the CLI and the URLs use: csv, tbx, tbx3.
+GLOSSARY_FORMATS = {name.removeprefix("glossary-"): name for name, cls in FORMATS.items() if cls.kind == "glossary"}
 
 
 @dataclass
@@ -150,6 +152,17 @@ def export_alignment_csv(session: Session, document_id: int) -> bytes:
          c.reason, " ".join(entry["before"]), " ".join(entry["after"]), c.undoes_id or "", c.undone_by_id or ""]
         for entry in reversed(history_entries(session, document_id, limit=None)) for c in (entry["change"],)))
 
+
+
+def glossary_export(session: Session, project: Project, fmt: str) -> Export:
+    """A project's whole glossary (every status) in one of GLOSSARY_FORMATS."""
+    if fmt not in GLOSSARY_FORMATS:
+        raise InputError(f"unknown glossary export {fmt!r}; known: {', '.join(GLOSSARY_FORMATS)}")
+    glossary = queries.project_glossary(session, project.id)
+    entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
+    out = by_name(GLOSSARY_FORMATS[fmt])
+    suffix = "" if fmt == out.extensions[0].lstrip(".") else f"-{fmt}"
+    return Export(out.write(entries), f"glossary-project-{project.id}{suffix}{out.extensions[0]}", out.mimetype)
 
 
 def export_log(session: Session, document_id: int, name: str, weights: dict[str, float] | None = None,

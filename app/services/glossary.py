@@ -13,10 +13,11 @@ from app.model import TermEntry
 from app.services.auth import can, require
 from app.storage import queries
 from app.storage.models import Glossary, Project, Term, TermChange, User, utcnow
+from app.terminology.glossary import CASES
+from app.terminology.glossary import KINDS as TERM_KINDS
+from app.terminology.glossary import STATUSES as TERM_STATUSES
 
-CASE_RULES = ("exact", "insensitive", "capitalised")
-KINDS = ("term", "name")
-STATUSES = ("approved", "proposed", "deprecated")
+CASE_RULES, KINDS, STATUSES = CASES, TERM_KINDS, TERM_STATUSES  # the glossary CSV's rules, declared once
 FIELDS = ("zh", "en", "variants", "forbidden", "case_rule", "kind", "status", "domains", "authority", "note")
 LIST_FIELDS = ("zh", "variants", "forbidden", "domains")
 

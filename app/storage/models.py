@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.model import STATUSES
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -247,7 +249,7 @@ class AlignmentChange(Base):
     __table_args__ = (Index("ix_alignment_changes_document", "document_id", "created_at"),)
 
 
-LINK_STATUSES = ("untranslated", "translated", "reviewed", "approved", "rejected")
+LINK_STATUSES = STATUSES  # the review statuses of a link, declared once in app.model
 
 
 class StatusChange(Base):

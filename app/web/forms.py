@@ -17,7 +17,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
+from app.services.glossary import CASE_RULES, KINDS, STATUSES
 from app.storage.models import ROLES
+
+KIND_LABELS = {"name": "person name"}
+CASE_CHOICES = ("insensitive", *(c for c in CASE_RULES if c != "insensitive"))  # the default first
 
 
 class LoginForm(FlaskForm):
@@ -67,9 +71,9 @@ class TermForm(FlaskForm):
     en = StringField("Approved English", validators=[DataRequired(), Length(max=5000)])
     variants = StringField("Accepted variants (|-separated)", validators=[Optional(), Length(max=5000)])
     forbidden = StringField("Forbidden renderings (|-separated)", validators=[Optional(), Length(max=5000)])
-    case_rule = SelectField("Case rule", choices=[SelectChoice(c, c) for c in ("insensitive", "exact", "capitalised")])
-    kind = SelectField("Kind", choices=[SelectChoice("term", "term"), SelectChoice("name", "person name")])
-    status = SelectField("Status", choices=[SelectChoice(s, s) for s in ("approved", "proposed", "deprecated")])
+    case_rule = SelectField("Case rule", choices=[SelectChoice(c, c) for c in CASE_CHOICES])
+    kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS.get(k, k)) for k in KINDS])
+    status = SelectField("Status", choices=[SelectChoice(s, s) for s in STATUSES])
     domains = StringField("Domains (|-separated)", validators=[Optional(), Length(max=5000)])
     authority = StringField("Authority (source, date)", validators=[Optional(), Length(max=5000)])
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])

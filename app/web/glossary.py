@@ -6,8 +6,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from app.errors import InputError
-from app.formats.registry import by_name, for_filename
-from app.services import can
+from app.formats.registry import for_filename
+from app.services import can, exports
 from app.services import glossary as terms
 from app.storage import queries
 from app.storage.models import Project, Term
@@ -100,23 +100,13 @@ def history(term_id: int):
                            project=session.get(Project, term.glossary.project_id))
 
 
-EXPORTS = {"csv": ("glossary-csv", "csv"), "tbx": ("tbx", "tbx"), "tbx3": ("tbx3", "tbx")}
-
-
 @bp.route("/projects/<int:project_id>/glossary/export.<fmt>")
 def export(project_id: int, fmt: str):
     """The whole glossary (every status) as CSV, TBX 2008 (tbx) or TBX v3 (tbx3)."""
-    if fmt not in EXPORTS:
-        raise InputError(f"unknown glossary export {fmt!r}; known: {', '.join(EXPORTS)}")
     session = get_session()
-    project = queries.get_or_404(session, Project, project_id, "project")
-    glossary = terms.project_glossary(session, project)
-    entries = [terms.to_entry(t) for t in glossary.terms] if glossary else []
-    name, ext = EXPORTS[fmt]
-    fmt_obj = by_name(name)
-    suffix = "-tbx3" if fmt == "tbx3" else ""
-    return Response(fmt_obj.write(entries), mimetype=fmt_obj.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="glossary-project-{project.id}{suffix}.{ext}"'})
+    out = exports.glossary_export(session, queries.get_or_404(session, Project, project_id, "project"), fmt)
+    return Response(out.data, mimetype=out.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{out.filename}"'})
 
 
 @bp.route("/projects/<int:project_id>/glossary/import", methods=["POST"])
