@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.services.links import LEVEL, links_query
+from app.services.links import LEVEL, is_weak, links_query
 from app.storage import queries
 from app.storage.models import AlignmentChange, Link, Segment
 
@@ -36,8 +36,7 @@ def alignment_rows(session: Session, document_id: int, weak: float, page: int = 
         segs = sorted((m.segment for m in lk.members), key=lambda s: s.position)
         zh = [s for s in segs if s.side == "zh"]
         en = [s for s in segs if s.side == "en"]
-        is_weak = lk.origin == "auto" and lk.confidence is not None and lk.confidence < weak
-        rows.append(AlignRow(lk, lk.position + 1, zh, en, is_weak, any(s.needs_review for s in segs),
+        rows.append(AlignRow(lk, lk.position + 1, zh, en, is_weak(lk, weak), any(s.needs_review for s in segs),
                              f"{len(zh)}-{len(en)}"))
     return rows, pages, page
 

@@ -137,11 +137,16 @@ def add_term(session: Session, project: Project, data: TermInput, user: User, re
     return term
 
 
+def can_edit(user: User | None, term: Term) -> bool:
+    """Reviewers and admins edit any entry; translators only entries that are still proposed."""
+    return can(user, "approve") or (can(user, "propose-term") and term.status == "proposed")
+
+
 def edit_term(session: Session, term_id: int, data: TermInput, user: User, reason: str = "") -> Term:
     """Change an entry; translators may only edit entries that are still proposed."""
     require(user, "propose-term")
     term = queries.get_or_404(session, Term, term_id, "glossary entry")
-    if not can(user, "approve") and term.status != "proposed":
+    if not can_edit(user, term):
         raise Forbidden("translators can change proposed entries only; propose a new entry instead")
     values = data.clean()
     values["status"] = _status_for(user, values["status"])

@@ -141,6 +141,11 @@ def replace_links(session: Session, document_id: int, old: list[Link], groups: l
     return change
 
 
+def is_weak(link: Link, threshold: float) -> bool:
+    """A link the aligner made with a confidence below ``threshold`` (the WEAK_LINK setting)."""
+    return link.origin == "auto" and link.confidence is not None and link.confidence < threshold
+
+
 def new_link(document_id: int, position: int, g: Group) -> Link:
     """A new link row for a group; its review status starts as for an import (untranslated without English)."""
     link = Link(document_id=document_id, level=LEVEL, position=position, origin=g.origin, confidence=g.confidence,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import Conflict, InputError
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
 from app.services.auth import require
+from app.services.links import is_weak
 from app.storage import queries
 from app.storage.models import Comment, Document, Link, LinkSegment, Revision, Segment, User, utcnow
 from app.textdiff import word_diff
@@ -27,14 +28,15 @@ class Row:
     number: int
     zh: list[Segment]
     en: list[Segment]
+    weak: bool = False  # the aligner was unsure of the link (see ``links.is_weak``)
 
 
 def review_rows(
     session: Session, document_id: int, page: int = 1, page_size: int = 200, only_links: set[int] | None = None,
-    status: str = "", reviewer: str = "",
+    status: str = "", reviewer: str = "", weak: float = 0.0,
 ) -> tuple[list[Row], int]:
     """The rows of one page and the number of pages. ``only_links`` keeps just those link ids; ``status`` and
-    ``reviewer`` (who set the status) filter in the query."""
+    ``reviewer`` (who set the status) filter in the query; rows below the ``weak`` confidence are marked."""
     ids = select(Link.id).where(Link.document_id == document_id, Link.level == "paragraph")
     if only_links is not None:
         ids = ids.where(Link.id.in_(only_links))
@@ -57,6 +59,7 @@ def review_rows(
                 number=link.position + 1,
                 zh=sorted((s for s in segs if s.side == "zh"), key=lambda s: s.position),
                 en=sorted((s for s in segs if s.side == "en"), key=lambda s: s.position),
+                weak=is_weak(link, weak),
             )
         )
     return rows, pages

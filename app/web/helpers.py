@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from app import services
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
-from app.services import statuses
+from app.services import glossary, statuses
 from app.services.exports import EXPORT_LABELS
 from app.storage import queries
 from app.storage.models import Document
@@ -51,6 +51,7 @@ def template_globals() -> dict:
         "highlight": highlight,
         "worst_severity": worst_severity,
         "status_choices": lambda link: statuses.choices(link, user),
+        "can_edit_term": lambda term: glossary.can_edit(user, term),
         "status_icons": statuses.ICONS,
         "export_menu": EXPORT_LABELS,
         "weak_threshold": float(current_app.config["WEAK_LINK"]),

@@ -34,7 +34,8 @@ def document(doc_id: int):
     if check:
         only = {lid for lid, fs in found.by_link.items() if any(f.check == check for f in fs)} & (only or set(
             found.by_link))
-    rows, pages = review.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only, status, reviewer)
+    rows, pages = review.review_rows(session, doc.id, page, current_app.config["PAGE_SIZE"], only, status, reviewer,
+                                     current_app.config["WEAK_LINK"])
     found.prepare_marks([seg for row in rows for seg in row.zh + row.en])
     counts = queries.revision_counts(session, doc.id)
     conf = current_app.config

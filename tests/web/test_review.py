@@ -4,6 +4,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from app.storage import queries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,3 +153,11 @@ def test_unknown_document_is_404(client, auth):
     auth.login("tom")
     response = client.get("/documents/4242")
     assert response.status_code == 404 and "document 4242 does not exist" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("threshold,weak", [(0.0, False), (1.01, True)])
+def test_the_weak_link_setting_marks_review_rows(app, client, auth, demo_doc, threshold, weak):
+    app.config["WEAK_LINK"] = threshold  # as create_app({"WEAK_LINK": ...}) would set it
+    auth.login("rita")
+    page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
+    assert ('<tr id="row-1" data-link="' in page) and (' class="weak">' in page) is weak
