@@ -22,6 +22,33 @@ def test_import_and_export(runner, tmp_path):
     assert result.exit_code == 0 and result.stdout_bytes.decode("utf-8-sig").startswith("revision,time,author")
 
 
+def test_export_writes_every_log_and_the_report(runner, session):
+    """The downloads of the web pages come from services.exports, so the CLI writes them too."""
+    import json
+
+    from app import services
+    from app.storage import queries
+    from app.storage.models import User
+
+    assert runner.invoke(["import", ZH, EN, "--project", "CLI"]).exit_code == 0
+    seg = queries.document_segments(session, 1, "en")[0]
+    services.save_segment(session, seg.id, seg.text + " Fixed.", seg.version, session.query(User).filter_by(
+        username="rita").one(), category="accuracy", severity="major")
+    session.commit()
+
+    heads = {"alignment-csv": "change,time,author,op", "report-csv": "kind,row,author,time"}
+    for fmt, head in heads.items():
+        result = runner.invoke(["export", "1", "--format", fmt])
+        assert result.exit_code == 0 and result.stdout_bytes.decode("utf-8-sig").startswith(head), fmt
+    report = json.loads(runner.invoke(["export", "1", "--format", "report-json"]).stdout_bytes)
+    assert report["document"]["id"] == 1 and report["score"]["threshold"] == 10.0
+    assert report["score"]["errors"] == [{"category": "accuracy", "severity": "major", "count": 1}]
+    svg = runner.invoke(["export", "1", "--format", "report-svg"]).stdout_bytes.decode("utf-8")
+    assert svg.startswith("<svg") and "accuracy" in svg
+    glossary = runner.invoke(["export", "1", "--format", "glossary-csv"]).stdout_bytes.decode("utf-8")
+    assert glossary.startswith("zh,en,variants")
+
+
 @pytest.mark.parametrize("args, message", [
     (["import", "/nonexistent.txt", EN, "--project", "X"], "Error: /nonexistent.txt: cannot read the file"),
     (["import", "/bin/sh", EN, "--project", "X"], "Error: /bin/sh: looks like a binary file"),

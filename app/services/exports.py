@@ -167,8 +167,8 @@ def glossary_export(session: Session, project: Project, fmt: str) -> Export:
 
 def export_log(session: Session, document_id: int, name: str, weights: dict[str, float] | None = None,
                threshold: float | None = None) -> Export:
-    """One of DOWNLOADS: the revision log, the alignment log or the report as JSON or CSV (the report needs the
-    MQM weights and threshold)."""
+    """One of DOWNLOADS: the revision log, the alignment log, the report as JSON or CSV, or its chart as SVG
+    (the report needs the MQM weights and threshold)."""
     if name not in DOWNLOADS:
         raise InputError(f"unknown download {name!r}; known: {', '.join(DOWNLOADS)}")
     doc = queries.get_or_404(session, Document, document_id, "document")
@@ -180,9 +180,12 @@ def export_log(session: Session, document_id: int, name: str, weights: dict[str,
     if name == "report-json":
         body = json.dumps(report.report_json(data), ensure_ascii=False, indent=2).encode("utf-8")
         return Export(body, f"document-{doc.id}-review-report.json", "application/json")
+    if name == "report-svg":  # the chart of fixes by category
+        return Export(str(report.bar_chart(data["by_category"])).encode("utf-8"),
+                      f"document-{doc.id}-fixes-by-category.svg", "image/svg+xml")
     return Export(report.report_csv(data), f"document-{doc.id}-review-report.csv", CSV)
 
 
 CSV = "text/csv; charset=utf-8"
-DOWNLOADS = ("revisions-csv", "alignment-csv", "report-json", "report-csv")
+DOWNLOADS = ("revisions-csv", "alignment-csv", "report-json", "report-csv", "report-svg")
 EXPORT_NAMES = EXPORT_FORMATS + DOWNLOADS  # what `duizhao export --format` offers
