@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
+from werkzeug.security import check_password_hash
 
 from app import config as settings
-from app.alignment.api import ALIGNERS, LEVELS
+from app import mt, services
+from app.alignment.api import ALIGNERS, LEVELS, align_texts, signature
+from app.alignment.gale_church import align_lengths
+from app.checks.mt import check_mt
+from app.checks.runner import check_texts, findings_to_csv, findings_to_json, findings_to_text, reaches
+from app.config import mqm_weights
 from app.errors import AppError, InputError
-from app.formats.registry import FORMATS
+from app.formats.registry import FORMATS, for_filename
 from app.model import Severity
+from app.segmentation import split_paragraphs
+from app.services import Upload, exports
+from app.services import glossary as terms
 from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
+from app.services.versions import import_new_version
+from app.storage import queries
+from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
 from app.storage.models import ROLES
+from app.textio import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,8 +60,6 @@ class Store:
     """The database for one command: an engine and a session the command commits."""
 
     def __init__(self, migrate: bool = False):
-        from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
-
         self.url = conf()["DATABASE_URL"]
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +98,6 @@ def init_db():
 
 
 def _display_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
 
@@ -101,8 +113,6 @@ def user_group():
 @click.option("--password", envvar="DUIZHAO_NEW_PASSWORD", help="Password; generated and printed when omitted.")
 def user_add(name, role, password):
     """Add a user NAME with a role."""
-    from app import services
-
     with Store() as session:
         user, pw = services.create_user(session, name, role, password)
     click.echo(f"Added {user.username} ({user.role})." + ("" if password else f" Password: {pw}"))
@@ -111,8 +121,6 @@ def user_add(name, role, password):
 @user_group.command("list")
 def user_list():
     """List users and their roles."""
-    from app.storage import queries
-
     with Store() as session:
         for user in queries.list_users(session):
             click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}")
@@ -131,7 +139,6 @@ IMPORT_FORMATS = [name for name, cls in FORMATS.items() if cls.kind in ("documen
 def import_cmd(zh_file, en_file, project, title, fmt):
     """Import a Chinese source ZH_FILE and its English rendering EN_FILE (.txt, .docx, .html), or ONE
     bilingual file (.tmx, .xliff/.xlf, .csv, .tsv, .xlsx) whose alignment is kept as given."""
-    from app import services
 
     uploads = [services.Upload(name, _read(name)) for name in (zh_file, en_file) if name]
     with Store() as session:
@@ -151,8 +158,6 @@ def export_cmd(document, fmt, output):
     csv, tsv, xlsx with statuses and open findings), the project glossary (tbx, tbx3, glossary-csv), the
     revision log (revisions-csv), the alignment log (alignment-csv) or the review report (report-json,
     report-csv)."""
-    from app.config import mqm_weights
-    from app.services import exports
 
     with Store() as session:
         if fmt in exports.DOWNLOADS:
@@ -170,8 +175,6 @@ def export_cmd(document, fmt, output):
 @cli.command("demo")
 def demo():
     """Migrate the database, create the first admin and load the demo project once."""
-    from app import services
-
     password_file = conf()["INSTANCE"] / "admin-password"
     chosen = conf()["ADMIN_PASSWORD"] or None
     with Store(migrate=True) as session:
@@ -187,7 +190,6 @@ def demo():
 
 
 def _admin_password_hint(admin, new_password, password_file: Path) -> str:
-    from werkzeug.security import check_password_hash
 
     if new_password:
         return new_password
@@ -210,10 +212,6 @@ def _admin_password_hint(admin, new_password, password_file: Path) -> str:
               help="Exit 1 when a finding is at least this severe.")
 def check_cmd(zh_file, en_file, glossaries, fmt, fail_on):
     """Align ZH_FILE and EN_FILE by paragraph and run every QA check; no database needed."""
-    from app.checks.runner import check_texts, findings_to_csv, findings_to_json, findings_to_text, reaches
-    from app.formats.registry import for_filename
-    from app.textio import decode_bytes
-
     entries = []
     for path in glossaries:
         entries.extend(for_filename(path, "glossary").read(_read(path), path))
@@ -237,10 +235,6 @@ def glossary_group():
 @click.argument("file", type=click.Path(dir_okay=False))
 def glossary_import(project, file):
     """Add the entries of FILE (.csv or .tbx) to PROJECT's glossary; entries already there are skipped."""
-    from app import services
-    from app.formats.registry import for_filename
-    from app.services import glossary as terms
-
     entries = for_filename(file, "glossary").read(_read(file), file)
     with Store() as session:
         proj = _project(session, project)
@@ -255,9 +249,6 @@ def glossary_import(project, file):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
 def glossary_export(project, fmt, output):
     """Write PROJECT's glossary (every entry, with its status)."""
-    from app.services import exports
-    from app.services import glossary as terms
-
     with Store() as session:
         proj = _project(session, project)
         data = exports.glossary_export(session, proj, fmt).data
@@ -271,7 +262,6 @@ def glossary_export(project, fmt, output):
 
 
 def _project(session, name: str):
-    from app.storage import queries
 
     project = queries.project_by_name(session, name)
     if project is None:
@@ -289,10 +279,6 @@ def _project(session, name: str):
 @click.option("--reason", default="", help="Why; recorded in the alignment history.")
 def import_version_cmd(document, en_file, username, method, reason):
     """Import a new English version EN_FILE of DOCUMENT (its id); unchanged paragraphs keep their history."""
-    from app.services import Upload
-    from app.services.versions import import_new_version
-    from app.storage import queries
-
     upload_data = _read(en_file)
     with Store() as session:
         user = queries.user_by_name(session, username)
@@ -310,13 +296,6 @@ def import_version_cmd(document, en_file, username, method, reason):
               help="The human English: align by length and print the MT back-check (mt.divergent) findings.")
 def mt_cmd(zh_file, output, en_file):
     """Machine-translate ZH_FILE paragraph by paragraph (needs the mt extra and a zh→en Argos model)."""
-    from app import mt
-    from app.alignment.gale_church import align_lengths
-    from app.checks.mt import check_mt
-    from app.checks.runner import findings_to_text
-    from app.segmentation import split_paragraphs
-    from app.textio import decode_bytes
-
     avail = mt.availability()
     if not avail:
         raise mt.MTUnavailable(avail.reason)
@@ -347,11 +326,6 @@ def mt_cmd(zh_file, output, en_file):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
 def align_cmd(zh_file, en_file, presplit, level, method, fmt, output):
     """Align ZH_FILE with EN_FILE (no database needed); a progress bar on stderr for long inputs."""
-    import json as jsonlib
-
-    from app.alignment.api import align_texts, signature
-    from app.textio import decode_bytes
-
     zh_text = decode_bytes(_read(zh_file), zh_file)
     en_text = decode_bytes(_read(en_file), en_file)
     bar = None
