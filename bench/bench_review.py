@@ -8,7 +8,6 @@ Usage: python bench/bench_review.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -22,14 +21,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=110, help="copies of the demo (110 gives 1,980 links)")
     args = parser.parse_args()
-    os.environ["DUIZHAO_INSTANCE"] = tempfile.mkdtemp()
     from app import create_app, services
     from app.services.glossary import add_glossary
+    from app.storage import queries
     from app.storage.db import upgrade
     from app.terminology.glossary import load_glossary_csv
 
     db = Path(tempfile.mkdtemp()) / "bench.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE": tempfile.mkdtemp()})
     upgrade(app.extensions["duizhao.engine"])
     sessions = app.extensions["duizhao.sessionmaker"]
     zh = (ROOT / "corpus/demo/zh.txt").read_bytes() + b"\n\n"
@@ -45,7 +45,7 @@ def main() -> int:
         s.commit()
         rows.append(("import + align (length)", time.perf_counter() - t, ""))
         doc_id, links = doc.id, services.document_stats(s, doc.id)["links"]
-        seg = services.queries.document_segments(s, doc_id, "en")[13]
+        seg = queries.document_segments(s, doc_id, "en")[13]
     client = app.test_client()
     client.post("/auth/login", data={"username": "admin", "password": "bench-password-1"})
     for label, path in [("grid page 1 (cold: all checks)", f"/documents/{doc_id}"),
