@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.checks.runner import check_document, split_paragraphs  # noqa: E402
+from app.checks.runner import check_document  # noqa: E402
 from app.model import TermEntry  # noqa: E402
+from app.segmentation import split_paragraphs  # noqa: E402
 
 CJK = [chr(c) for c in range(0x4E00, 0x9FA5)]
 WORDS = ("procuratorial supervision justice reform committee people court case law service report work "
