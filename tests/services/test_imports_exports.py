@@ -1,4 +1,4 @@
-"""Import and export through app.services.interchange on a real database."""
+"""Import and export through app.services.imports and app.services.exports on a real database."""
 
 from __future__ import annotations
 
