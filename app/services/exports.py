@@ -24,7 +24,7 @@ from app.storage.models import Comment, Document, DocumentSource, Project
 # Every registered format that writes a document, both sides or a glossary, in that order.
 EXPORT_FORMATS = tuple(name for kind in ("document", "bitext", "glossary") for name, cls in FORMATS.items()
                        if cls.kind == kind)
-EXPORT_LABELS = {  # the "Export as…" menu of the review page, in this order (txt has a button of its own)
+EXPORT_LABELS = {  # the "Export as…" menu of the review page (txt has a button of its own)
     "docx": "English Word (.docx)", "html": "English HTML (.html)", "tmx": "TMX 1.4b (.tmx)",
     "xliff": "XLIFF 1.2 (.xlf)", "xliff2": "XLIFF 2.0 (.xlf)", "xlsx": "Excel side by side (.xlsx)",
     "csv": "CSV side by side (.csv)", "tsv": "TSV side by side (.tsv)", "tbx": "Project glossary (TBX 2008)",

@@ -9,9 +9,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app import services
+from app.formats.registry import FORMATS
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
 from app.services import glossary, statuses
-from app.services.exports import EXPORT_LABELS
+from app.services.exports import EXPORT_FORMATS, EXPORT_LABELS
 from app.storage import queries
 from app.storage.models import Document
 from app.web.db import get_session
@@ -53,9 +54,15 @@ def template_globals() -> dict:
         "status_choices": lambda link: statuses.choices(link, user),
         "can_edit_term": lambda term: glossary.can_edit(user, term),
         "status_icons": statuses.ICONS,
-        "export_menu": EXPORT_LABELS,
+        "export_menu": {name: EXPORT_LABELS.get(name, name) for name in EXPORT_FORMATS if name != "txt"},
+        "accept": accept,
         "weak_threshold": float(current_app.config["WEAK_LINK"]),
     }
+
+
+def accept(kind: str) -> str:
+    """The file input's accept list for a kind of format (document, bitext, glossary), from the registry."""
+    return ",".join(dict.fromkeys(ext for cls in FORMATS.values() if cls.kind == kind for ext in cls.extensions))
 
 
 def highlight(text: str, marks) -> Markup:
