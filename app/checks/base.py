@@ -20,6 +20,14 @@ from app.terminology.matching import CompiledGlossary, EnMatch, Tokens, ZhMatch
 PARA_SEP = "\n"
 
 
+def _by_entry(matches) -> dict[int, list]:
+    """Glossary matches grouped by their entry index, in order."""
+    out: dict[int, list] = {}
+    for m in matches:
+        out.setdefault(m.entry, []).append(m)
+    return out
+
+
 @dataclass
 class PairContext:
     """One link: its Chinese and English paragraphs joined with newlines, and lazy term matches."""
@@ -54,17 +62,11 @@ class PairContext:
 
     @cached_property
     def en_terms_by_entry(self) -> dict[int, list[EnMatch]]:
-        out: dict[int, list[EnMatch]] = {}
-        for m in self.en_terms:
-            out.setdefault(m.entry, []).append(m)
-        return out
+        return _by_entry(self.en_terms)
 
     @cached_property
     def zh_terms_by_entry(self) -> dict[int, list[ZhMatch]]:
-        out: dict[int, list[ZhMatch]] = {}
-        for m in self.zh_terms:
-            out.setdefault(m.entry, []).append(m)
-        return out
+        return _by_entry(self.zh_terms)
 
     @property
     def complete(self) -> bool:
