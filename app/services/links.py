@@ -179,6 +179,7 @@ def _check_same_segments(before: list[Group], after: list[Group], pos: dict[int,
 
 
 def number(link: Link) -> int:
+    """The 1-based number people see for a link."""
     return link.position + 1
 
 
