@@ -27,7 +27,7 @@ from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
 from app.services.versions import import_new_version
 from app.storage import queries
 from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
-from app.storage.models import ROLES
+from app.storage.models import PROJECT_ROLES, ROLES
 from app.textio import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,11 +111,88 @@ def user_group():
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
 @click.option("--password", envvar="DUIZHAO_NEW_PASSWORD", help="Password; generated and printed when omitted.")
-def user_add(name, role, password):
-    """Add a user NAME with a role."""
+@click.option("--project", "projects", multiple=True, metavar="NAME",
+              help="Make the user a member of this existing project, with the same role (repeatable).")
+def user_add(name, role, password, projects):
+    """Add a user NAME with a role; admins see every project, others only those they are members of."""
     with Store() as session:
         user, pw = services.create_user(session, name, role, password)
-    click.echo(f"Added {user.username} ({user.role})." + ("" if password else f" Password: {pw}"))
+        for project_name in projects:
+            if role != "admin":
+                services.add_member(session, _project(session, project_name), user, role)
+    member = f" Member of {', '.join(projects)}." if projects and role != "admin" else ""
+    click.echo(f"Added {user.username} ({user.role}).{member}" + ("" if password else f" Password: {pw}"))
+
+
+def _user(session, name: str):
+    from app.storage import queries
+
+    user = queries.user_by_name(session, name)
+    if user is None:
+        raise InputError(f"user {name!r} does not exist")
+    return user
+
+
+@user_group.command("reset")
+@click.argument("name")
+def user_reset(name):
+    """Give user NAME a new generated password (printed once); their sessions end."""
+    from app import services
+
+    with Store() as session:
+        password = services.reset_password(session, _user(session, name))
+    click.echo(f"New password for {name}: {password}. Their sessions have ended.")
+
+
+@user_group.command("deactivate")
+@click.argument("name")
+def user_deactivate(name):
+    """Refuse user NAME's logins and end their sessions (nothing they did is removed)."""
+    from app import services
+
+    with Store() as session:
+        services.set_active(session, _user(session, name), False)
+    click.echo(f"{name} is deactivated; their sessions have ended.")
+
+
+@user_group.command("activate")
+@click.argument("name")
+def user_activate(name):
+    """Let user NAME log in again."""
+    from app import services
+
+    with Store() as session:
+        services.set_active(session, _user(session, name), True)
+    click.echo(f"{name} is active again.")
+
+
+@cli.group("project", cls=AppGroup)
+def project_group():
+    """Manage project membership."""
+
+
+@project_group.command("add-member")
+@click.argument("project")
+@click.argument("username")
+@click.option("--role", type=click.Choice(PROJECT_ROLES), required=True, help="The user's role in the project.")
+def project_add_member(project, username, role):
+    """Make USERNAME a member of PROJECT with a role (or change their role)."""
+    from app import services
+
+    with Store() as session:
+        services.add_member(session, _project(session, project), _user(session, username), role)
+    click.echo(f"{username} is a {role} in {project}.")
+
+
+@project_group.command("members")
+@click.argument("project")
+def project_members(project):
+    """List the members of PROJECT with their roles."""
+    from app.storage import access
+
+    with Store() as session:
+        for member in access.project_members(session, _project(session, project).id):
+            click.echo(f"{member.user.username}\t{member.role}")
 
 
 @user_group.command("list")
@@ -143,7 +220,7 @@ def import_cmd(zh_file, en_file, project, title, fmt):
     uploads = [services.Upload(name, _read(name)) for name in (zh_file, en_file) if name]
     with Store() as session:
         doc = services.import_files(session, project, uploads, title=title, format_name=fmt,
-                                    aligner=conf()["ALIGN_METHOD"])
+                                    aligner=conf()["ALIGN_METHOD"], max_chars=conf()["MAX_PARAGRAPH_CHARS"])
         stats = services.document_stats(session, doc.id)
     click.echo(f"Imported document {doc.id} “{doc.title}” into {project}: {stats['links']} links.")
 
@@ -285,7 +362,8 @@ def import_version_cmd(document, en_file, username, method, reason):
         if user is None:
             raise InputError(f"user {username!r} does not exist")
         result = import_new_version(session, document, Upload(en_file, upload_data), user,
-                                    method=method or conf()["ALIGN_METHOD"], reason=reason)
+                                    method=method or conf()["ALIGN_METHOD"], reason=reason,
+                                    max_chars=conf()["MAX_PARAGRAPH_CHARS"])
     click.echo(f"Document {document}: {result.message()}")
 
 

@@ -36,6 +36,12 @@ class FormatError(InputError):
         self.col = col
 
 
+class TooLarge(InputError):
+    """A file (or a request) over the size limit."""
+
+    status = 413
+
+
 class NotFound(AppError):
     """A project, document, link or user that does not exist."""
 

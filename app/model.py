@@ -110,6 +110,11 @@ class TextDocument:
     styles: tuple[str | None, ...] = ()
     name: str = ""
     template: bytes | None = field(default=None, compare=False, repr=False)
+    lines: tuple[int, ...] = field(default=(), compare=False)  # the line each paragraph starts on (plain text)
+
+    def where(self, index: int) -> str:
+        """Where paragraph ``index`` (0-based) is in the file, for messages: "line 12" or "paragraph 3"."""
+        return f"line {self.lines[index]}" if index < len(self.lines) else f"paragraph {index + 1}"
 
 
 # Statuses a link may carry; bilingual files map their own states onto these (see app/formats/xliff.py).

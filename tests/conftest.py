@@ -183,5 +183,8 @@ def demo_doc(session):
 
     admin = session.query(User).filter_by(username="admin").one()
     project, _ = services.ensure_demo(session, ROOT / "corpus", ROOT / "glossary", admin, aligner="length")
+    # the admin added the reviewer and the translator to the demo project (tests of outsiders use others)
+    for name in ("rita", "tom"):
+        services.add_member(session, project, session.query(User).filter_by(username=name).one(), ROLES[name])
     session.commit()
     return project.documents[0].id

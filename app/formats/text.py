@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.errors import InputError
 from app.formats.base import Format
 from app.model import TextDocument
-from app.segmentation.paragraphs import split_paragraphs
+from app.segmentation.paragraphs import numbered_paragraphs
 from app.textio import decode_bytes
 
 
@@ -15,10 +15,10 @@ class PlainText(Format):
     mimetype = "text/plain; charset=utf-8"
 
     def read(self, data: bytes, filename: str = "file") -> TextDocument:
-        paragraphs = split_paragraphs(decode_bytes(data, filename))
-        if not paragraphs:
+        numbered = numbered_paragraphs(decode_bytes(data, filename))
+        if not numbered:
             raise InputError(f"{filename}: the file has no text")
-        return TextDocument(tuple(paragraphs), name=filename)
+        return TextDocument(tuple(p for _, p in numbered), name=filename, lines=tuple(n for n, _ in numbered))
 
     def write(self, doc: TextDocument) -> bytes:
         return ("\n\n".join(doc.paragraphs) + "\n").encode("utf-8")

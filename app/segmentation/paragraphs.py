@@ -14,4 +14,9 @@ def split_paragraphs(text: str) -> list[str]:
     Leading and trailing whitespace (including the ideographic indent) is dropped;
     inner spaces are kept as written.
     """
-    return [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]
+    return [p for _, p in numbered_paragraphs(text)]
+
+
+def numbered_paragraphs(text: str) -> list[tuple[int, str]]:
+    """``split_paragraphs`` with the 1-based line number each paragraph starts on."""
+    return [(n, line.strip()) for n, line in enumerate(normalise_newlines(text).split("\n"), 1) if line.strip()]

@@ -7,7 +7,21 @@ glossary, mt, demo. This package only re-exports the names most callers need.
 
 from __future__ import annotations
 
-from app.services.auth import authenticate, can, create_user, ensure_admin, require, set_password
+from app.services.auth import (
+    add_member,
+    authenticate,
+    can,
+    can_somewhere,
+    change_password,
+    create_user,
+    end_sessions,
+    ensure_admin,
+    remove_member,
+    require,
+    reset_password,
+    set_active,
+    set_password,
+)
 from app.services.demo import ensure_demo
 from app.services.exports import export_document, export_revisions_csv, export_text
 from app.services.imports import Upload, import_document, import_files, store_links
@@ -15,7 +29,8 @@ from app.services.projects import document_stats, get_or_create_project
 from app.services.review import review_rows, save_segment, segment_history
 
 __all__ = [
-    "Upload", "authenticate", "can", "create_user", "document_stats", "ensure_admin", "ensure_demo",
-    "export_document", "export_revisions_csv", "export_text", "get_or_create_project", "import_document",
-    "import_files", "require", "review_rows", "save_segment", "segment_history", "set_password", "store_links",
+    "Upload", "add_member", "authenticate", "can", "can_somewhere", "change_password", "create_user",
+    "document_stats", "end_sessions", "ensure_admin", "ensure_demo", "export_document", "export_revisions_csv",
+    "export_text", "get_or_create_project", "import_document", "import_files", "remove_member", "require",
+    "reset_password", "review_rows", "save_segment", "segment_history", "set_active", "set_password", "store_links",
 ]

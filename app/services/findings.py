@@ -14,7 +14,7 @@ from app.checks.runner import check_document
 from app.errors import InputError
 from app.services.auth import require
 from app.services.glossary import term_entries
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import (
     AlignmentChange,
     Dismissal,
@@ -219,7 +219,7 @@ def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tup
 def dismiss(session: Session, document_id: int, key: str, check: str, message: str, user: User,
             reason: str = "") -> Dismissal:
     """Dismiss one finding for this document; later runs skip it (same check, same text)."""
-    require(user, "approve")
+    require(user, "approve", access.project_of(session, "document", document_id))
     queries.get_or_404(session, Document, document_id, "document")
     if not key or ":" not in key or len(key) > 120:
         raise InputError("not a finding key")
@@ -231,7 +231,7 @@ def dismiss(session: Session, document_id: int, key: str, check: str, message: s
 
 
 def undismiss(session: Session, document_id: int, dismissal_id: int, user: User) -> None:
-    require(user, "approve")
+    require(user, "approve", access.project_of(session, "document", document_id))
     row = queries.get_or_404(session, Dismissal, dismissal_id, "dismissal")
     if row.document_id != document_id:
         raise InputError("that dismissal belongs to another document")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import Forbidden, InputError
 from app.model import TermEntry
 from app.services.auth import can, require
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import Glossary, Project, Term, TermChange, User, utcnow
 from app.terminology.glossary import CASES
 from app.terminology.glossary import KINDS as TERM_KINDS
@@ -118,17 +118,17 @@ class TermInput:
         return values
 
 
-def _status_for(user: User, wanted: str) -> str:
+def _status_for(user: User, wanted: str, project_id: int) -> str:
     """Translators may only propose; reviewers and admins decide."""
-    if can(user, "approve"):
+    if can(user, "approve", project_id):
         return wanted
     return "proposed"
 
 
 def add_term(session: Session, project: Project, data: TermInput, user: User, reason: str = "") -> Term:
-    require(user, "propose-term")
+    require(user, "propose-term", project.id)
     values = data.clean()
-    values["status"] = _status_for(user, values["status"])
+    values["status"] = _status_for(user, values["status"], project.id)
     glossary = project_glossary(session, project, create=True)
     term = Term(glossary_id=glossary.id, created_by_id=user.id, **values)
     session.add(term)
@@ -137,19 +137,19 @@ def add_term(session: Session, project: Project, data: TermInput, user: User, re
     return term
 
 
-def can_edit(user: User | None, term: Term) -> bool:
+def can_edit(user: User | None, term: Term, project_id: int | None) -> bool:
     """Reviewers and admins edit any entry; translators only entries that are still proposed."""
-    return can(user, "approve") or (can(user, "propose-term") and term.status == "proposed")
+    return can(user, "approve", project_id) or (can(user, "propose-term", project_id) and term.status == "proposed")
 
 
 def edit_term(session: Session, term_id: int, data: TermInput, user: User, reason: str = "") -> Term:
     """Change an entry; translators may only edit entries that are still proposed."""
-    require(user, "propose-term")
     term = queries.get_or_404(session, Term, term_id, "glossary entry")
-    if not can_edit(user, term):
+    project_id = access.project_of(session, "term", term.id)
+    if not can_edit(user, term, project_id):
         raise Forbidden("translators can change proposed entries only; propose a new entry instead")
     values = data.clean()
-    values["status"] = _status_for(user, values["status"])
+    values["status"] = _status_for(user, values["status"], project_id)
     before = term_dict(term)
     if values == before:
         return term
@@ -163,10 +163,10 @@ def edit_term(session: Session, term_id: int, data: TermInput, user: User, reaso
 
 def set_status(session: Session, term_id: int, status: str, user: User, reason: str = "") -> Term:
     """Approve or deprecate (reviewers and admins)."""
-    require(user, "approve")
     if status not in STATUSES:
         raise InputError(f"status must be one of {', '.join(STATUSES)}")
     term = queries.get_or_404(session, Term, term_id, "glossary entry")
+    require(user, "approve", access.project_of(session, "term", term.id))
     if term.status == status:
         return term
     before = term_dict(term)
@@ -198,7 +198,7 @@ def term_history(session: Session, term_id: int) -> tuple[Term, list[TermChange]
 
 def import_entries(session: Session, project: Project, entries: list[TermEntry], user: User, source: str) -> int:
     """Add CSV/TBX entries to the project's glossary; entries already present (same zh and en) are skipped."""
-    require(user, "approve")
+    require(user, "approve", project.id)
     glossary = project_glossary(session, project, create=True)
     have = {(t.zh, t.en) for t in glossary.terms}
     added = 0

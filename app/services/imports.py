@@ -5,7 +5,8 @@ Every file is read completely before anything is stored, so a bad file stores no
 Where things go on import of a bilingual file:
   pairs → links in order (origin "manual": the alignment was given, not computed), paragraphs → segments;
   status → ``Link.status``; notes → one open ``Comment`` each on the link; creation date → ``Link.created_at``;
-  change date → ``Link.status_at``; reviewer → ``Link.status_by`` when a user of that name exists;
+  a status other than the initial one → a ``StatusChange`` by the importer, whose note keeps the file's
+  reviewer and change date (a file never makes anyone the actor);
   unit id, author and reviewer (as written) → ``DocumentSource.units``; the original bytes of an XLIFF
   file → ``DocumentSource.data`` (exported again in place).
 Of a .docx pair: paragraph styles → ``DocumentSource.styles``; the English file → ``DocumentSource.data``
@@ -18,7 +19,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.alignment.api import ALIGNERS, signature
@@ -27,8 +27,8 @@ from app.formats.base import Format
 from app.formats.registry import FORMATS, by_name, for_filename
 from app.model import Bead, Bitext, BitextPair, TextDocument
 from app.services.links import DEFAULT_ALIGNER, run_aligner
-from app.services.projects import get_or_create_project
-from app.services.statuses import initial_status
+from app.services.projects import project_for_import
+from app.services.statuses import initial_status, record_status
 from app.storage.models import Comment, Document, DocumentSource, Link, LinkSegment, Segment, User
 
 TEMPLATE_FORMATS = ("xliff", "xliff2")  # bilingual formats whose file is kept and exported again in place
@@ -73,36 +73,50 @@ def _bitext_extensions() -> set[str]:
     return {ext for cls in FORMATS.values() if cls.kind == "bitext" for ext in cls.extensions}
 
 
-def read_document(upload: Upload, name: str | None = None) -> TextDocument:
+MAX_PARAGRAPH_CHARS = 20_000  # the default of the MAX_PARAGRAPH_CHARS setting
+
+
+def read_document(upload: Upload, name: str | None = None, max_chars: int = MAX_PARAGRAPH_CHARS) -> TextDocument:
     """The one reader of a monolingual upload (.txt, .docx, .html; unknown extensions as text); raises
-    InputError naming the file."""
+    InputError naming the file (and the line of a paragraph longer than ``max_chars``)."""
     if not upload.filename:
         raise InputError("no file was chosen")
-    return document_format(upload.filename, name).read(upload.data, upload.filename)
+    doc = document_format(upload.filename, name).read(upload.data, upload.filename)
+    for i, text in enumerate(doc.paragraphs):
+        if len(text) > max_chars:
+            raise InputError(f"{upload.filename}, {doc.where(i)}: a paragraph of {len(text):,} characters (the "
+                             f"limit is {max_chars:,}); split it into paragraphs, then import again")
+    return doc
 
 
-def read_bitext(upload: Upload, name: str | None = None) -> Bitext:
+def read_bitext(upload: Upload, name: str | None = None, max_chars: int = MAX_PARAGRAPH_CHARS) -> Bitext:
     if not upload.filename:
         raise InputError("no file was chosen")
     bitext = bitext_format(upload.filename, name).read(upload.data, upload.filename)
     if not any(p.zh for p in bitext.pairs):
         raise InputError(f"{upload.filename}: the file has no Chinese text")
+    for i, pair in enumerate(bitext.pairs, 1):
+        longest = max((len(t) for t in pair.zh + pair.en), default=0)
+        if longest > max_chars:
+            raise InputError(f"{upload.filename}, unit {i}: a paragraph of {longest:,} characters (the limit is "
+                             f"{max_chars:,}); nothing was imported")
     return bitext
 
 
 def import_document(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
                     title: str | None = None, *, zh_doc: TextDocument | None = None,
-                    en_doc: TextDocument | None = None, aligner: str = DEFAULT_ALIGNER) -> Document:
+                    en_doc: TextDocument | None = None, aligner: str = DEFAULT_ALIGNER,
+                    max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
     """Decode both files, align their paragraphs and store everything, or store nothing.
 
     ``zh_doc``/``en_doc``: the files already read (``import_pair``: .docx, .html).
     ``aligner``: a name in ``app.alignment.api.ALIGNERS`` (callers pass the ALIGN_METHOD setting).
     """
-    zh_doc = zh_doc or read_document(zh)
-    en_doc = en_doc or read_document(en)
+    zh_doc = zh_doc or read_document(zh, max_chars=max_chars)
+    en_doc = en_doc or read_document(en, max_chars=max_chars)
     if aligner not in ALIGNERS:
         raise InputError(f"unknown aligner {aligner!r}; use {' or '.join(ALIGNERS)}")
-    project = get_or_create_project(session, project_name)
+    project = project_for_import(session, project_name, user)
     beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner)
     doc = Document(
         project=project,
@@ -141,10 +155,10 @@ def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_
 
 def import_pair(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
                 title: str | None = None, zh_format: str | None = None, en_format: str | None = None,
-                aligner: str = DEFAULT_ALIGNER) -> Document:
+                aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
     """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as ``import_document``."""
-    zh_doc = read_document(zh, zh_format)
-    en_doc = read_document(en, en_format)
+    zh_doc = read_document(zh, zh_format, max_chars)
+    en_doc = read_document(en, en_format, max_chars)
     doc = import_document(session, project_name, zh, en, user=user, title=title, zh_doc=zh_doc,
                           en_doc=en_doc, aligner=aligner)
     if zh_doc.styles or en_doc.styles:
@@ -159,11 +173,12 @@ def import_pair(session: Session, project_name: str, zh: Upload, en: Upload, use
 
 
 def import_bitext(session: Session, project_name: str, upload: Upload, user: User | None = None,
-                  title: str | None = None, format_name: str | None = None) -> Document:
+                  title: str | None = None, format_name: str | None = None,
+                  max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
     """One bilingual file, its alignment kept as given; see the module docstring for where each field goes."""
-    bitext = read_bitext(upload, format_name)
+    bitext = read_bitext(upload, format_name, max_chars)
     fmt_name = bitext.format or bitext_format(upload.filename, format_name).name
-    project = get_or_create_project(session, project_name)
+    project = project_for_import(session, project_name, user)
     name = Path(upload.filename).name[:300]
     first_zh = next(p.zh[0] for p in bitext.pairs if p.zh)
     doc = Document(project=project, title=(title or first_zh)[:300], zh_filename=name, en_filename=name,
@@ -172,14 +187,11 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
     session.flush()
     zh_segs = add_segments(session, doc, "zh", [t for p in bitext.pairs for t in p.zh])
     en_segs = add_segments(session, doc, "en", [t for p in bitext.pairs for t in p.en])
-    reviewers = {p.reviewer for p in bitext.pairs if p.reviewer}
-    users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(reviewers)))} \
-        if reviewers else {}
     zi = ei = 0
     links: list[tuple[Link, BitextPair]] = []
     for position, pair in enumerate(bitext.pairs):
-        link = Link(document_id=doc.id, position=position, origin="manual", confidence=None, status=pair.status,
-                    status_at=pair.changed, status_by_id=users[pair.reviewer].id if pair.reviewer in users else None)
+        link = Link(document_id=doc.id, position=position, origin="manual", confidence=None,
+                    status=initial_status(bool(pair.en)))
         if pair.created is not None:
             link.created_at = pair.created
         link.members = [LinkSegment(segment=s) for s in zh_segs[zi: zi + len(pair.zh)]] + [
@@ -190,6 +202,9 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
     session.flush()
     units = {}
     for link, pair in links:
+        if pair.status != link.status:  # the file's status, set by the importer; what the file said as a note
+            record_status(session, link, pair.status, user, note=_status_note(name, pair))
+            link.status_at = pair.changed or link.status_at  # when the file says the status was set
         for note in _notes(pair.note):
             session.add(Comment(document_id=doc.id, link_id=link.id, author_id=user.id if user else None,
                                 body=note))
@@ -205,19 +220,26 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
 
 def import_files(session: Session, project_name: str, uploads: list[Upload], user: User | None = None,
                  title: str | None = None, format_name: str | None = None,
-                 aligner: str = DEFAULT_ALIGNER) -> Document:
+                 aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
     """One bilingual file or a Chinese and an English file; the format by extension unless named."""
     if len(uploads) == 1:
         if not is_bitext(uploads[0].filename, format_name):
             raise InputError(f"{uploads[0].filename}: a monolingual file; give the Chinese and the English file, "
                              "or one bilingual file (.tmx, .xliff, .xlf, .csv, .tsv, .xlsx)")
-        return import_bitext(session, project_name, uploads[0], user, title, format_name)
+        return import_bitext(session, project_name, uploads[0], user, title, format_name, max_chars)
     if len(uploads) == 2:
         if format_name and by_name(format_name).kind != "document":
             raise InputError(f"{format_name} is a bilingual format: import one file")
         return import_pair(session, project_name, uploads[0], uploads[1], user, title, format_name, format_name,
-                           aligner)
+                           aligner, max_chars)
     raise InputError("give one bilingual file or two monolingual files (Chinese, then English)")
+
+
+def _status_note(filename: str, pair: BitextPair) -> str:
+    said = [f"reviewer in the file: {pair.reviewer}"] if pair.reviewer else []
+    if pair.changed is not None:
+        said.append(f"changed {pair.changed:%Y-%m-%d %H:%M}")
+    return f"from {filename}" + (f" ({'; '.join(said)})" if said else "")
 
 
 def _notes(note: str) -> list[str]:

@@ -17,7 +17,7 @@ from app.checks.mt import check_mt, chrf, link_mt
 from app.errors import InputError
 from app.services.auth import require
 from app.services.review import save_segment
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import Link, Revision, Segment, User
 from app.storage.mt_cache import SessionTranslationStore
 
@@ -62,7 +62,7 @@ def link_suggestion(session: Session, link_id: int) -> Suggestion:
 
 def copy_suggestion(session: Session, link_id: int, base_version: int, user: User) -> Revision | None:
     """Save the link's MT as its English paragraph's new text (a revision with origin "mt")."""
-    require(user, "edit")
+    require(user, "edit", access.project_of(session, "link", link_id))
     suggestion = link_suggestion(session, link_id)
     if suggestion.target is None:
         raise InputError(f"this link has {len(suggestion.en)} English paragraphs; copy the suggestion by hand")

@@ -30,7 +30,7 @@ from app.services.links import (
     replace_links,
     run_aligner,
 )
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import AlignmentChange, Document, Link, LinkSegment, User
 
 NOT_UNDOABLE = ("new-version",)
@@ -39,7 +39,7 @@ NOT_UNDOABLE = ("new-version",)
 def merge(session: Session, document_id: int, link_id: int | None, user: User | None,
           reason: str = "") -> AlignmentChange:
     """Join a link with the next one."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     link = get_link(session, document_id, link_id)
     pair = links_window(session, document_id, link.position, link.position + 1)
     if len(pair) < 2:
@@ -52,7 +52,7 @@ def split(session: Session, document_id: int, link_id: int | None, zh_cut: int |
           en_cut: int | None, user: User | None,
           reason: str = "") -> AlignmentChange:
     """Split a link in two: its first ``zh_cut`` Chinese and ``en_cut`` English segments stay above."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     link = get_link(session, document_id, link_id)
     g = group_of(link)
     if zh_cut is None or en_cut is None:
@@ -75,7 +75,7 @@ SIDES = {"zh": "Chinese", "en": "English"}
 def shift(session: Session, document_id: int, link_id: int | None, side: str, direction: str, user: User | None,
           reason: str = "") -> AlignmentChange:
     """Move a link's first ``side`` segment to the link above ("up") or its last to the link below ("down")."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     if side not in SIDES:
         raise InputError(f"shift: side must be 'zh' or 'en' (got {side!r})")
     if direction not in ("up", "down"):
@@ -112,7 +112,7 @@ def link(session: Session, document_id: int, link_id: int | None, user: User | N
          reason: str = "") -> AlignmentChange:
     """Link unlinked paragraphs: a range of links becomes one, or a one-sided link (1-0 or 0-1)
     joins the neighbouring link of the other side (below first, then above)."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     first = get_link(session, document_id, link_id)
     if last_id is not None:
         last = get_link(session, document_id, last_id)
@@ -149,7 +149,7 @@ def link(session: Session, document_id: int, link_id: int | None, user: User | N
 def unlink(session: Session, document_id: int, link_id: int | None, user: User | None,
            reason: str = "") -> AlignmentChange:
     """Turn a link into 1-0 links for its Chinese and 0-1 links for its English segments."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     lk = get_link(session, document_id, link_id)
     g = group_of(lk)
     if len(g.zh) + len(g.en) < 2:
@@ -163,7 +163,7 @@ def realign(session: Session, document_id: int, link_id: int | None, user: User 
             last_id: int | None = None,
             method: str = DEFAULT_ALIGNER, reason: str = "") -> AlignmentChange:
     """Re-run the aligner from a link to ``last_id`` (or to the end); manual links stay as they are."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     first = get_link(session, document_id, link_id)
     lo, hi = first.position, None
     if last_id is not None:
@@ -203,7 +203,7 @@ def realign(session: Session, document_id: int, link_id: int | None, user: User 
 def undo(session: Session, document_id: int, user: User | None, change_id: int | None = None,
          reason: str = "") -> AlignmentChange:
     """Reverse a change (by default the latest one not yet undone); recorded as a change of its own."""
-    require(user, "edit")
+    require(user, "align", access.project_of(session, "document", document_id))
     queries.get_or_404(session, Document, document_id, "document")
     if change_id is None:
         change = session.scalar(
@@ -269,7 +269,7 @@ def first_link_number(session: Session, change: AlignmentChange) -> int | None:
 
 def mark_checked(session: Session, document_id: int, link_id: int | None, user: User | None) -> int:
     """Clear the needs-review mark of a link's segments; returns how many were marked."""
-    require(user, "edit")
+    require(user, "edit", access.project_of(session, "document", document_id))
     lk = get_link(session, document_id, link_id)
     marked = [m.segment for m in lk.members if m.segment.needs_review]
     for s in marked:

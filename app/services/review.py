@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, InputError
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
+from app.services import statuses
 from app.services.auth import require
 from app.services.links import is_weak
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import Comment, Document, Link, LinkSegment, Revision, Segment, User, utcnow
 from app.textdiff import word_diff
 
@@ -88,8 +89,9 @@ def save_segment(
 
     Returns None when the text did not change (nothing is recorded).
     """
-    require(user, "edit")
     seg = queries.get_or_404(session, Segment, segment_id, "segment")
+    project_id = access.project_of(session, "document", seg.document_id)
+    require(user, "edit", project_id)
     if seg.side != "en":
         raise InputError("only the English side can be edited")
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -123,6 +125,9 @@ def save_segment(
         origin=origin,
         seconds=min(max(float(seconds), 0.0), 86400.0) if seconds is not None else None,
     )
+    link = link_of_segment(session, seg.id)
+    if link is not None:
+        statuses.after_edit(session, link, user, project_id)
     return queries.add(session, rev)
 
 
@@ -153,7 +158,7 @@ def link_of_segment(session: Session, segment_id: int) -> Link | None:
 
 
 def add_comment(session: Session, document_id: int, link_id: int | None, body: str, user: User) -> Comment:
-    require(user, "edit")
+    require(user, "edit", access.project_of(session, "document", document_id))
     body = (body or "").strip()
     if not body:
         raise InputError("a comment needs some text")
@@ -168,8 +173,8 @@ def add_comment(session: Session, document_id: int, link_id: int | None, body: s
 
 
 def resolve_comment(session: Session, comment_id: int, resolved: bool, user: User) -> Comment:
-    require(user, "edit")
     comment = queries.get_or_404(session, Comment, comment_id, "comment")
+    require(user, "edit", access.project_of(session, "document", comment.document_id))
     comment.resolved = resolved
     comment.resolved_by_id = user.id if resolved else None
     comment.resolved_at = utcnow() if resolved else None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import InputError
 from app.services.auth import require
 from app.services.review import save_segment
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import Document, Revision, Segment, User
 
 MAX_PATTERN = 500
@@ -74,7 +74,7 @@ def apply_hits(session: Session, document_id: int, pattern: str, replacement: st
                category: str | None = None, severity: str | None = None) -> list[Revision]:
     """Replace the selected hits; one revision per paragraph changed. Hits are found again on the current text,
     so a paragraph changed since the preview is left alone rather than overwritten."""
-    require(user, "edit")
+    require(user, "edit", access.project_of(session, "document", document_id))
     if not selected:
         raise InputError("select at least one hit to replace")
     by_segment: dict[int, list[Hit]] = defaultdict(list)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.auth import require
-from app.services.imports import Upload, read_document
+from app.services.imports import MAX_PARAGRAPH_CHARS, Upload, read_document
 from app.services.links import (
     DEFAULT_ALIGNER,
     LEVEL,
@@ -30,7 +30,7 @@ from app.services.links import (
     positions,
     run_aligner,
 )
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.models import AlignmentChange, Document, Link, Segment, User
 from app.textdiff import word_diff
 
@@ -63,11 +63,12 @@ class _Region:
 
 
 def import_new_version(session: Session, document_id: int, en_upload: Upload, user: User | None,
-                       method: str = DEFAULT_ALIGNER, reason: str = "") -> VersionResult:
+                       method: str = DEFAULT_ALIGNER, reason: str = "",
+                       max_chars: int = MAX_PARAGRAPH_CHARS) -> VersionResult:
     """Replace a document's English by a new version; see the module docstring."""
-    require(user, "import")
+    require(user, "import", access.project_of(session, "document", document_id))
     doc = queries.get_or_404(session, Document, document_id, "document")
-    paragraphs = list(read_document(en_upload).paragraphs)
+    paragraphs = list(read_document(en_upload, max_chars=max_chars).paragraphs)
     old = queries.document_segments(session, doc.id, "en")
     links = list(session.scalars(links_query(doc.id)))
 

@@ -54,6 +54,11 @@ def member_role(session: Session, user: User | None, project_id: int | None) -> 
     )
 
 
+def member_roles(session: Session, user: User) -> set[str]:
+    """Every role ``user`` has in some project."""
+    return set(session.scalars(select(ProjectMember.role).where(ProjectMember.user_id == user.id).distinct()))
+
+
 def visible_project_ids(session: Session, user: User) -> set[int] | None:
     """The projects ``user`` may see; None means all of them (admins)."""
     if user.role == "admin":

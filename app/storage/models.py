@@ -284,6 +284,8 @@ class StatusChange(Base):
     after: Mapped[str] = mapped_column(String(20))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Why, when it was not a click: "from file.tmx (x-reviewer: ana)", "edited after approval".
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     author: Mapped[User | None] = relationship()
     __table_args__ = (Index("ix_status_changes_link", "link_id", "created_at"),)
 

@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 
 from flask import Flask, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from app import config as settings
-from app.web import admin, alignment, auth, db, errors, exports, glossary, mt, panel, projects, report, review, search
+from app.web import (
+    access,
+    account,
+    admin,
+    alignment,
+    auth,
+    db,
+    errors,
+    exports,
+    glossary,
+    limits,
+    mt,
+    panel,
+    projects,
+    report,
+    review,
+    search,
+)
 from app.web.helpers import template_globals
 
-BLUEPRINTS = (auth, projects, review, panel, search, report, exports, glossary, alignment, mt, admin)
+BLUEPRINTS = (auth, account, projects, review, panel, search, report, exports, glossary, alignment, mt, admin)
 csrf = CSRFProtect()
 
 
@@ -35,11 +53,17 @@ def build_app(overrides: dict | None = None) -> Flask:
     instance = conf["INSTANCE"]
     app = Flask(__name__, instance_path=str(instance))
     app.config.update(conf)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * conf["MAX_UPLOAD_BYTES"] + 1024 * 1024)
+    # Flask holds these keys already (as None), so they are set, not defaulted: a request larger than two
+    # files at the limit is refused (413) before it is read; cookies are HttpOnly, SameSite=Lax, and
+    # Secure when asked; a login lasts SESSION_HOURS.
+    app.config["MAX_CONTENT_LENGTH"] = conf.get("MAX_CONTENT_LENGTH") or 2 * int(conf["MAX_UPLOAD_BYTES"]) + 65536
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = str(conf["SECURE_COOKIES"]).lower() in ("1", "true", "yes")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(conf["SESSION_HOURS"]))
     # A reviewer may keep one page open all day: the CSRF token lives as long as the login session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
@@ -48,6 +72,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     auth.login_manager.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    limits.init_app(app)
     errors.init_app(app)
     app.before_request(_require_login)
     app.context_processor(template_globals)
@@ -56,6 +81,10 @@ def build_app(overrides: dict | None = None) -> Flask:
 
 
 def _require_login():
-    if request.endpoint in (None, "static", "auth.login") or current_user.is_authenticated:
+    """Anonymous users go to the login page; members only reach their projects' ids (app/web/access.py)."""
+    if request.endpoint in (None, "static", "auth.login"):
         return None
-    return auth.login_manager.unauthorized()
+    if not current_user.is_authenticated:
+        return auth.login_manager.unauthorized()
+    access.check_request(db.get_session())
+    return None

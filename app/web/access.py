@@ -22,6 +22,7 @@ URL_IDS = {
     "term_id": "term",
     "revision_id": "revision",
     "job_id": "job",
+    "user_id": "user",  # accounts: admins only
 }
 
 
@@ -34,6 +35,10 @@ def check_request(session) -> None:
         return
     for name, value in ids:
         kind = URL_IDS.get(name)
+        if kind == "user":
+            if current_user.role != "admin":
+                abort(404, "There is no such page.")
+            continue
         if kind is None or kind not in access.KINDS:
             raise RuntimeError(f"route parameter {name!r} has no access rule in app/web/access.py")
         project_id = access.project_of(session, kind, value)

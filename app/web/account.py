@@ -29,7 +29,7 @@ def password():
             status = 400
         else:
             session.commit()
-            start_session(current_user)  # this session goes on; every other one has ended
+            start_session(current_user._get_current_object())  # this session goes on; every other one has ended
             flash("Your password is changed; your other sessions have ended.", "info")
             return redirect(url_for("projects.index"))
     elif form.errors:

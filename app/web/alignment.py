@@ -8,10 +8,9 @@ from flask_login import current_user
 
 from app.errors import InputError
 from app.services import alignment_view, realign
-from app.services.imports import Upload
 from app.services.versions import import_new_version, version_diffs
 from app.storage.models import Document, Link
-from app.web.helpers import document_or_404, is_htmx, requires
+from app.web.helpers import document_or_404, is_htmx, read_upload, requires
 
 bp = Blueprint("alignment", __name__)
 
@@ -112,9 +111,9 @@ def new_version(doc_id: int):
     upload = request.files.get("en_file")
     if upload is None or not upload.filename:
         raise InputError("choose the new English file (.txt) first")
-    data = upload.read()
-    result = import_new_version(session, doc.id, Upload(upload.filename, data), current_user,
-                                method=_method(), reason=request.form.get("reason", ""))
+    result = import_new_version(session, doc.id, read_upload(upload), current_user,
+                                method=_method(), reason=request.form.get("reason", ""),
+                                max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
     session.commit()
     flash(result.message(), "info")
     return redirect(url_for("alignment.view", doc_id=doc.id))

@@ -11,7 +11,7 @@ from app.web.db import get_session
 from app.web.helpers import is_htmx
 
 TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Conflict",
-          413: "File too large"}
+          413: "File too large", 429: "Too many attempts"}
 
 
 def error_page(status: int, title: str, message: str):
@@ -35,6 +35,10 @@ def init_app(app: Flask) -> None:
         limit = app.config["MAX_UPLOAD_BYTES"] / 1048576
         return error_page(413, "File too large", f"The upload is larger than allowed ({limit:.0f} MB per "
                           "file). Nothing was stored.")
+
+    @app.errorhandler(429)
+    def _too_many(exc):
+        return error_page(429, "Too many attempts", "Too many failed logins. Wait a minute, then try again.")
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
 from app.services.glossary import CASE_RULES, KINDS, STATUSES
-from app.storage.models import ROLES
+from app.storage.models import PROJECT_ROLES, ROLES
 
 KIND_LABELS = {"name": "person name"}
 CASE_CHOICES = ("insensitive", *(c for c in CASE_RULES if c != "insensitive"))  # the default first
@@ -47,6 +47,18 @@ class UserForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=80)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="reviewer")
     password = PasswordField("Password (leave empty to generate one)", validators=[Optional(), Length(max=200)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField("New password (8 characters or more)", validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=200)])
+
+
+class MemberForm(FlaskForm):
+    username = StringField("User name", validators=[DataRequired(), Length(max=80)])
+    role = SelectField("Role in the project", choices=[SelectChoice(r, r) for r in PROJECT_ROLES],
+                       default="translator")
 
 
 class ProjectForm(FlaskForm):

@@ -13,7 +13,7 @@ from app.storage import queries
 from app.storage.models import Project, Term
 from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
-from app.web.helpers import requires
+from app.web.helpers import read_upload, requires
 
 bp = Blueprint("glossary", __name__)
 
@@ -117,9 +117,9 @@ def import_file(project_id: int):
     form = GlossaryImportForm()
     if not form.validate_on_submit():
         raise InputError("choose a glossary file (.csv or .tbx)")
-    upload = form.file.data
+    upload = read_upload(form.file.data, "glossary")
     name = upload.filename or "glossary.csv"
-    entries = for_filename(name, "glossary").read(upload.read(), name)
+    entries = for_filename(name, "glossary").read(upload.data, name)
     added = terms.import_entries(session, project, entries, current_user, name)
     session.commit()
     flash(f"Imported {added} new entries from {name} ({len(entries) - added} already present).", "info")

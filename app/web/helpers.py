@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from markupsafe import Markup
 
 from app import services
 from app.formats.registry import FORMATS
+from app.errors import TooLarge
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
 from app.services import glossary, statuses
 from app.services.exports import EXPORT_FORMATS, EXPORT_LABELS
@@ -19,18 +20,39 @@ from app.web.db import get_session
 
 
 def requires(action: str):
-    """Decorator: 403 unless the current user's role allows ``action``."""
+    """Decorator: 403 unless the user's role in the request's project (``g.project_id``, set from the URL's
+    ids by app/web/access.py) allows ``action``; on a route without a project, in any of their projects."""
 
     def deco(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not services.can(current_user if current_user.is_authenticated else None, action):
-                abort(403, f"Your role does not allow this ({action}).")
+            if not can(action):
+                abort(403, f"Your role in this project does not allow this ({action}).")
             return view(*args, **kwargs)
 
         return wrapper
 
     return deco
+
+
+def can(action: str) -> bool:
+    """May the current user do ``action`` here (in the request's project, or somewhere)?"""
+    user = current_user if current_user.is_authenticated else None
+    project_id = g.get("project_id")
+    if project_id is None:
+        return services.can_somewhere(user, action)
+    return services.can(user, action, project_id)
+
+
+def read_upload(storage, what: str = "file") -> services.Upload:
+    """An uploaded file as an Upload, read up to the size limit only: a larger one is refused (413)."""
+    if storage is None or not storage.filename:
+        return services.Upload("", b"")
+    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{storage.filename}: the {what} is larger than {limit / 1048576:.0f} MB; nothing was stored")
+    return services.Upload(storage.filename, data)
 
 
 def document_or_404(doc_id: int):
@@ -46,13 +68,13 @@ def is_htmx() -> bool:
 def template_globals() -> dict:
     user = current_user if current_user.is_authenticated else None
     return {
-        "can": lambda action: services.can(user, action),
+        "can": can,
         "ERROR_CATEGORIES": ERROR_CATEGORIES,
         "FIX_SEVERITIES": FIX_SEVERITIES,
         "highlight": highlight,
         "worst_severity": worst_severity,
-        "status_choices": lambda link: statuses.choices(link, user),
-        "can_edit_term": lambda term: glossary.can_edit(user, term),
+        "status_choices": lambda link: statuses.choices(link, user, g.get("project_id")),
+        "can_edit_term": lambda term: glossary.can_edit(user, term, g.get("project_id")),
         "status_icons": statuses.ICONS,
         "export_menu": {name: EXPORT_LABELS.get(name, name) for name in EXPORT_FORMATS if name != "txt"},
         "accept": accept,

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from app.errors import InputError
 from app.services import imports
-from app.services.projects import document_stats
+from app.services.projects import document_stats, visible_projects
 from app.storage import queries
 from app.web.db import get_session
 from app.web.forms import BilingualImportForm, ImportForm
-from app.web.helpers import requires
+from app.web.helpers import read_upload, requires
 
 bp = Blueprint("projects", __name__)
 
@@ -19,8 +19,8 @@ bp = Blueprint("projects", __name__)
 @bp.route("/")
 def index():
     session = get_session()
-    projects = queries.list_projects(session)
-    documents = queries.list_documents(session)
+    projects = visible_projects(session, current_user)
+    documents = [d for p, _n in projects for d in queries.list_documents(session, p.id)]
     stats = {d.id: document_stats(session, d.id) for d in documents}
     return render_template("projects/index.html", projects=projects, documents=documents, stats=stats)
 
@@ -31,11 +31,11 @@ def import_files():
     form = ImportForm()
     if form.validate_on_submit():
         session = get_session()
-        zh = imports.Upload(form.zh_file.data.filename or "", form.zh_file.data.read())
-        en = imports.Upload(form.en_file.data.filename or "", form.en_file.data.read())
+        zh, en = read_upload(form.zh_file.data), read_upload(form.en_file.data)
         try:
             doc = imports.import_pair(session, form.project.data, zh, en, user=current_user,
-                                      title=form.title.data or None, aligner=current_app.config["ALIGN_METHOD"])
+                                      title=form.title.data or None, aligner=current_app.config["ALIGN_METHOD"],
+                                      max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -58,10 +58,11 @@ def import_bilingual():
                 flash(f"Nothing was imported. {error}", "error")
         return render_template("projects/import.html", form=ImportForm(formdata=None)), 400
     session = get_session()
-    upload = imports.Upload(form.file.data.filename or "", form.file.data.read())
+    upload = read_upload(form.file.data)
     try:
         doc = imports.import_bitext(session, form.project.data, upload, user=current_user,
-                                    title=form.title.data or None)
+                                    title=form.title.data or None,
+                                    max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
         session.commit()
     except InputError as exc:
         session.rollback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.config import mqm_weights
@@ -67,7 +67,7 @@ def save(seg_id: int):
         if form.confirm.data:
             link = review.link_of_segment(session, seg_id)
             if link is not None:
-                statuses.set_status(session, link.id, statuses.confirm_status(current_user), current_user)
+                statuses.set_status(session, link.id, statuses.confirm_status(current_user, g.project_id), current_user)
         session.commit()
     except Conflict as exc:
         session.rollback()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EN_LINES = (ROOT / "corpus/demo/en.txt").read_text(encoding="utf-8").splitlines()
 
 
-def user(session, name="tom"):
+def user(session, name="rita"):
     return session.scalar(select(User).where(User.username == name))
 
 
@@ -54,7 +54,7 @@ def test_merge_joins_a_link_with_the_next(session, demo_doc):
     assert len(links) == 17 and links[0] == ((0, 1), (0, 1)) and links[1] == ((2,), (2,))
     merged = queries.document_links(session, demo_doc)[0]
     assert merged.origin == "manual" and merged.confidence is None
-    assert change.op == "merge" and change.reason == "one heading" and change.author.username == "tom"
+    assert change.op == "merge" and change.reason == "one heading" and change.author.username == "rita"
     assert [g["zh_no"] for g in json.loads(change.before)] == [[1], [2]]
     assert json.loads(change.after)[0]["en_no"] == [1, 2]
     sound(session, demo_doc)
@@ -64,17 +64,17 @@ def test_rows_that_refer_to_a_link_follow_it(session, demo_doc):
     """Status history and comments of a merged or split link are kept, on the link that holds its segments."""
     from app.storage.models import Comment, StatusChange
 
-    tom = user(session)
+    editor = user(session)
     second = link_id(session, demo_doc, 2)
     session.add(StatusChange(document_id=demo_doc, link_id=second, before="translated", after="reviewed",
-                             author_id=tom.id))
-    session.add(Comment(document_id=demo_doc, link_id=second, body="check the date", author_id=tom.id))
+                             author_id=editor.id))
+    session.add(Comment(document_id=demo_doc, link_id=second, body="check the date", author_id=editor.id))
     session.flush()
-    al.merge(session, demo_doc, link_id(session, demo_doc, 1), tom)
+    al.merge(session, demo_doc, link_id(session, demo_doc, 1), editor)
     merged = link_id(session, demo_doc, 1)
     assert session.scalar(select(StatusChange.link_id)) == merged
     assert session.scalar(select(Comment.link_id)) == merged
-    al.undo(session, demo_doc, tom)
+    al.undo(session, demo_doc, editor)
     assert session.scalar(select(Comment.link_id)) == link_id(session, demo_doc, 1)  # the first segment's link
     sound(session, demo_doc)
 
@@ -107,21 +107,21 @@ def test_bad_split_changes_nothing(session, demo_doc, zh_cut, en_cut, message):
 
 
 def test_shift_english_up_and_down(session, demo_doc):
-    tom = user(session)
-    al.shift(session, demo_doc, link_id(session, demo_doc, 6), "en", "up", tom)
+    editor = user(session)
+    al.shift(session, demo_doc, link_id(session, demo_doc, 6), "en", "up", editor)
     links = shape(session, demo_doc)
     assert links[4] == ((4,), (4, 5, 6)) and links[5] == ((5,), ())
-    al.shift(session, demo_doc, link_id(session, demo_doc, 5), "en", "down", tom)
+    al.shift(session, demo_doc, link_id(session, demo_doc, 5), "en", "down", editor)
     assert shape(session, demo_doc)[4:6] == [((4,), (4, 5)), ((5,), (6,))]
     sound(session, demo_doc)
 
 
 def test_shift_chinese_and_a_link_that_empties_disappears(session, demo_doc):
-    tom = user(session)
-    al.shift(session, demo_doc, link_id(session, demo_doc, 3), "zh", "up", tom)
+    editor = user(session)
+    al.shift(session, demo_doc, link_id(session, demo_doc, 3), "zh", "up", editor)
     links = shape(session, demo_doc)
     assert links[0] == ((0,), (0,)) and links[1] == ((1, 2), (1,)) and links[2] == ((), (2,))
-    al.shift(session, demo_doc, link_id(session, demo_doc, 3), "en", "up", tom)  # the 0-1 link empties
+    al.shift(session, demo_doc, link_id(session, demo_doc, 3), "en", "up", editor)  # the 0-1 link empties
     links = shape(session, demo_doc)
     assert len(links) == 17 and links[1] == ((1, 2), (1, 2))
     sound(session, demo_doc)
@@ -139,41 +139,41 @@ def test_bad_shift_is_refused(session, demo_doc, number, side, direction, messag
 
 
 def test_unlink_then_link(session, demo_doc):
-    tom = user(session)
-    al.unlink(session, demo_doc, link_id(session, demo_doc, 5), tom)
+    editor = user(session)
+    al.unlink(session, demo_doc, link_id(session, demo_doc, 5), editor)
     links = shape(session, demo_doc)
     assert links[4:7] == [((4,), ()), ((), (4,)), ((), (5,))]
     with pytest.raises(InputError, match="already unlinked"):
-        al.unlink(session, demo_doc, link_id(session, demo_doc, 5), tom)
+        al.unlink(session, demo_doc, link_id(session, demo_doc, 5), editor)
     statuses = [lk.status for lk in queries.document_links(session, demo_doc)[4:7]]
     assert statuses == ["untranslated", "translated", "translated"]  # as an import would set them
-    al.link(session, demo_doc, link_id(session, demo_doc, 5), tom)  # the 1-0 joins the 0-1 below
+    al.link(session, demo_doc, link_id(session, demo_doc, 5), editor)  # the 1-0 joins the 0-1 below
     assert shape(session, demo_doc)[4:6] == [((4,), (4,)), ((), (5,))]
     with pytest.raises(InputError, match="no unlinked Chinese paragraph next to link 6"):
-        al.link(session, demo_doc, link_id(session, demo_doc, 6), tom)
-    al.link(session, demo_doc, link_id(session, demo_doc, 5), tom, last_id=link_id(session, demo_doc, 6))
+        al.link(session, demo_doc, link_id(session, demo_doc, 6), editor)
+    al.link(session, demo_doc, link_id(session, demo_doc, 5), editor, last_id=link_id(session, demo_doc, 6))
     assert shape(session, demo_doc)[4] == ((4,), (4, 5))
     sound(session, demo_doc)
 
 
 def test_link_refuses_a_linked_row_and_one_sided_ranges(session, demo_doc):
-    tom = user(session)
+    editor = user(session)
     with pytest.raises(InputError, match="already linked"):
-        al.link(session, demo_doc, link_id(session, demo_doc, 1), tom)
-    al.unlink(session, demo_doc, link_id(session, demo_doc, 1), tom)
+        al.link(session, demo_doc, link_id(session, demo_doc, 1), editor)
+    al.unlink(session, demo_doc, link_id(session, demo_doc, 1), editor)
     with pytest.raises(InputError, match="at least two links"):
-        al.link(session, demo_doc, link_id(session, demo_doc, 2), tom, last_id=link_id(session, demo_doc, 2))
-    al.link(session, demo_doc, link_id(session, demo_doc, 1), tom, last_id=link_id(session, demo_doc, 3))
+        al.link(session, demo_doc, link_id(session, demo_doc, 2), editor, last_id=link_id(session, demo_doc, 2))
+    al.link(session, demo_doc, link_id(session, demo_doc, 1), editor, last_id=link_id(session, demo_doc, 3))
     assert shape(session, demo_doc)[0] == ((0, 1), (0, 1))
     sound(session, demo_doc)
 
 
 def test_undo_restores_links_and_is_recorded(session, demo_doc):
-    tom, rita = user(session), user(session, "rita")
+    editor, rita = user(session), user(session, "rita")
     original = shape(session, demo_doc)
     first = queries.document_links(session, demo_doc)[0]
     conf = first.confidence
-    change = al.merge(session, demo_doc, first.id, tom)
+    change = al.merge(session, demo_doc, first.id, editor)
     undo = al.undo(session, demo_doc, rita)
     assert shape(session, demo_doc) == original
     restored = queries.document_links(session, demo_doc)[0]
@@ -190,15 +190,15 @@ def test_undo_restores_links_and_is_recorded(session, demo_doc):
 
 
 def test_undo_of_an_overtaken_change_is_a_conflict(session, demo_doc):
-    tom = user(session)
-    first = al.merge(session, demo_doc, link_id(session, demo_doc, 1), tom)
-    al.merge(session, demo_doc, link_id(session, demo_doc, 1), tom)
+    editor = user(session)
+    first = al.merge(session, demo_doc, link_id(session, demo_doc, 1), editor)
+    al.merge(session, demo_doc, link_id(session, demo_doc, 1), editor)
     before = shape(session, demo_doc)
     with pytest.raises(Conflict, match="changed again later"):
-        al.undo(session, demo_doc, tom, change_id=first.id)
+        al.undo(session, demo_doc, editor, change_id=first.id)
     assert shape(session, demo_doc) == before
-    al.undo(session, demo_doc, tom)
-    al.undo(session, demo_doc, tom)
+    al.undo(session, demo_doc, editor)
+    al.undo(session, demo_doc, editor)
     assert len(shape(session, demo_doc)) == 18
 
 
@@ -209,7 +209,7 @@ def test_editing_needs_the_edit_permission(session, demo_doc):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_random_edits_keep_links_monotone_and_undo_all(session, demo_doc, seed):
-    tom = user(session)
+    editor = user(session)
     original = shape(session, demo_doc)
     rng = random.Random(seed)
     done = 0
@@ -219,33 +219,33 @@ def test_random_edits_keep_links_monotone_and_undo_all(session, demo_doc, seed):
         op = rng.choice(["merge", "split", "shift", "link", "unlink"])
         try:
             if op == "split":
-                al.split(session, demo_doc, lid, rng.randint(0, 2), rng.randint(0, 2), tom)
+                al.split(session, demo_doc, lid, rng.randint(0, 2), rng.randint(0, 2), editor)
             elif op == "shift":
-                al.shift(session, demo_doc, lid, rng.choice(["zh", "en"]), rng.choice(["up", "down"]), tom)
+                al.shift(session, demo_doc, lid, rng.choice(["zh", "en"]), rng.choice(["up", "down"]), editor)
             elif op == "link":
                 last = link_id(session, demo_doc, rng.randint(1, n)) if rng.random() < 0.5 else None
-                al.link(session, demo_doc, lid, tom, last_id=last)
+                al.link(session, demo_doc, lid, editor, last_id=last)
             else:
-                getattr(al, op)(session, demo_doc, lid, tom)
+                getattr(al, op)(session, demo_doc, lid, editor)
             done += 1
         except InputError:
             pass
         sound(session, demo_doc)
     assert done > 40
     for _ in range(done):
-        al.undo(session, demo_doc, tom)
+        al.undo(session, demo_doc, editor)
         sound(session, demo_doc)
     assert shape(session, demo_doc) == original
 
 
 def test_realign_keeps_manual_links(session, demo_doc):
-    tom = user(session)
+    editor = user(session)
     # A wrong manual link: Chinese 3 with English 3 and 4.
-    al.shift(session, demo_doc, link_id(session, demo_doc, 5), "en", "up", tom)
+    al.shift(session, demo_doc, link_id(session, demo_doc, 5), "en", "up", editor)
     manual = shape(session, demo_doc)[3]
     assert manual == ((3,), (3, 4))
     manual_id = link_id(session, demo_doc, 4)
-    change = al.realign(session, demo_doc, link_id(session, demo_doc, 1), tom, method="length")
+    change = al.realign(session, demo_doc, link_id(session, demo_doc, 1), editor, method="length")
     links = shape(session, demo_doc)
     assert manual in links
     kept = queries.document_links(session, demo_doc)[links.index(manual)]
@@ -254,27 +254,27 @@ def test_realign_keeps_manual_links(session, demo_doc):
     assert [lk.origin for lk in queries.document_links(session, demo_doc)].count("manual") == 2
     assert "manual links kept" in change.summary and "length" in change.summary
     sound(session, demo_doc)
-    al.undo(session, demo_doc, tom)
+    al.undo(session, demo_doc, editor)
     assert shape(session, demo_doc)[3] == manual
 
 
 def test_realign_a_range_with_the_embedding_aligner(session, demo_doc):
-    tom = user(session)
-    al.unlink(session, demo_doc, link_id(session, demo_doc, 5), tom)
-    al.undo(session, demo_doc, tom)
-    al.split(session, demo_doc, link_id(session, demo_doc, 5), 1, 1, tom)
+    editor = user(session)
+    al.unlink(session, demo_doc, link_id(session, demo_doc, 5), editor)
+    al.undo(session, demo_doc, editor)
+    al.split(session, demo_doc, link_id(session, demo_doc, 5), 1, 1, editor)
     # make the stretch auto again by re-aligning 4–7; the split link is manual so it stays
-    change = al.realign(session, demo_doc, link_id(session, demo_doc, 4), tom, last_id=link_id(session, demo_doc, 7))
+    change = al.realign(session, demo_doc, link_id(session, demo_doc, 4), editor, last_id=link_id(session, demo_doc, 7))
     assert change.op == "realign"
     sound(session, demo_doc)
 
 
 def test_realign_of_manual_links_only_is_refused(session, demo_doc):
-    tom = user(session)
-    al.merge(session, demo_doc, link_id(session, demo_doc, 1), tom)
+    editor = user(session)
+    al.merge(session, demo_doc, link_id(session, demo_doc, 1), editor)
     lid = link_id(session, demo_doc, 1)
     with pytest.raises(InputError, match="set by hand"):
-        al.realign(session, demo_doc, lid, tom, last_id=lid, method="length")
+        al.realign(session, demo_doc, lid, editor, last_id=lid, method="length")
 
 
 def test_unknown_operation(session, demo_doc):
@@ -290,11 +290,11 @@ def _version(lines):
 
 
 def test_new_version_keeps_unchanged_paragraphs_and_their_history(session, demo_doc):
-    tom, rita = user(session), user(session, "rita")
+    editor, rita = user(session), user(session, "rita")
     en = queries.document_segments(session, demo_doc, "en")
     fixed = en[13].text.replace("Maple Bridge experience", "Fengqiao Experience")
-    services.save_segment(session, en[13].id, fixed, 0, tom, reason="glossary")
-    services.save_segment(session, en[8].id, en[8].text + " (fixed)", 0, tom)
+    services.save_segment(session, en[13].id, fixed, 0, editor, reason="glossary")
+    services.save_segment(session, en[8].id, en[8].text + " (fixed)", 0, editor)
     first_link = queries.document_links(session, demo_doc)[0].id
     session.commit()
 
@@ -335,7 +335,7 @@ def test_new_version_keeps_unchanged_paragraphs_and_their_history(session, demo_
     with pytest.raises(InputError, match="cannot be undone"):
         al.undo(session, demo_doc, rita)
     sound(session, demo_doc)
-    assert al.mark_checked(session, demo_doc, added.link.id, tom) == 1
+    assert al.mark_checked(session, demo_doc, added.link.id, editor) == 1
 
 
 def test_new_version_with_the_embedding_aligner(session, demo_doc):
@@ -376,7 +376,7 @@ def test_cli_import_version(runner, demo_doc, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Document {demo_doc}: 18 paragraphs unchanged (history kept), 1 new or changed" in result.output
     result = runner.invoke(["import-version", str(demo_doc), str(path), "--user", "tom"])
-    assert result.exit_code == 2 and "Error: your role does not allow this (import)" in result.output
+    assert result.exit_code == 2 and "Error: your role in this project does not allow this (import)" in result.output
     result = runner.invoke(["import-version", str(demo_doc), str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "cannot read the file" in result.output
 
@@ -411,10 +411,10 @@ def test_random_versions_keep_links_sound(session, demo_doc, seed):
 def test_new_version_keeps_comments_on_realigned_links(session, demo_doc):
     from app.storage.models import Comment, LinkSegment
 
-    tom = user(session)
+    editor = user(session)
     third = queries.document_links(session, demo_doc)[2]
     zh_id = next(m.segment_id for m in third.members if m.segment.side == "zh")
-    session.add(Comment(document_id=demo_doc, link_id=third.id, body="font line", author_id=tom.id))
+    session.add(Comment(document_id=demo_doc, link_id=third.id, body="font line", author_id=editor.id))
     session.commit()
     lines = [line for line in EN_LINES if line.strip()]
     lines.insert(3, "A paragraph with no Chinese counterpart.")  # the links around it are re-aligned

@@ -17,6 +17,8 @@ def user(session, name):
 def small_doc(session, zh="中文段落一\n\n中文段落二\n", en="the cat sat\n\nthe dog ran\n"):
     doc = services.import_document(session, "W", services.Upload("zh.txt", zh.encode()),
                                    services.Upload("en.txt", en.encode()), aligner="length")
+    for name, role in (("tom", "translator"), ("rita", "reviewer")):
+        services.add_member(session, doc.project, user(session, name), role)
     session.commit()
     return doc
 
@@ -42,7 +44,8 @@ def test_statuses_by_role_with_history(session):
     with pytest.raises(InputError):
         statuses.set_status(session, link.id, "done", rita)
     assert statuses.status_counts(session, doc.id)["reviewed"] == 1
-    assert statuses.confirm_status(tom) == "translated" and statuses.confirm_status(rita) == "reviewed"
+    assert statuses.confirm_status(tom, doc.project_id) == "translated"
+    assert statuses.confirm_status(rita, doc.project_id) == "reviewed"
 
 
 def test_untranslated_links_start_untranslated(session):

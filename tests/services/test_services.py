@@ -114,13 +114,32 @@ def test_only_english_is_editable_and_input_is_checked(session, demo_doc):
         services.save_segment(session, seg.id, "a\x00b", 0, admin)
 
 
-def test_roles(session):
-    assert services.can(user(session, "tom"), "edit")
-    assert not services.can(user(session, "tom"), "import")
-    assert not services.can(user(session, "rita"), "admin")
-    assert services.can(user(session, "admin"), "admin")
+def test_roles(session, demo_doc):
+    """Roles are per project (tom translates, rita reviews the demo); admins are global."""
+    from app.storage.models import Document, Project
+
+    demo = session.get(Document, demo_doc).project_id
+    other = services.get_or_create_project(session, "Elsewhere").id
+    tom, rita, admin = user(session, "tom"), user(session, "rita"), user(session, "admin")
+    assert services.can(tom, "edit", demo) and not services.can(tom, "edit", other)
+    assert not services.can(tom, "import", demo) and not services.can(tom, "align", demo)
+    assert services.can(rita, "align", demo) and services.can(rita, "approve", demo)
+    assert not services.can(rita, "view", other)
+    assert not services.can(rita, "admin") and services.can(rita, "create-project")
+    assert not services.can(tom, "create-project")
+    assert services.can(admin, "admin") and services.can(admin, "align", other)
     with pytest.raises(Forbidden):
-        services.require(user(session, "tom"), "admin")
+        services.require(tom, "admin")
+    with pytest.raises(Forbidden):
+        services.require(rita, "edit", other)
+    # the importer of a new project becomes its reviewer
+    doc = services.import_document(session, "Rita's own", services.Upload("zh.txt", "中文。".encode()),
+                                   services.Upload("en.txt", b"Chinese."), user=rita, aligner="length")
+    assert services.can(rita, "approve", doc.project_id)
+    assert session.get(Project, doc.project_id).name == "Rita's own"
+    with pytest.raises(Forbidden):
+        services.import_document(session, "Elsewhere", services.Upload("zh.txt", "中文。".encode()),
+                                 services.Upload("en.txt", b"Chinese."), user=rita, aligner="length")
 
 
 def test_export_text_and_revision_log(session, demo_doc):

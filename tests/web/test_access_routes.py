@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.storage import access
-from app.storage.models import Comment, Link, Project, Revision, Segment, Term, User
+from app.storage.models import Comment, Link, Project, Revision, Term, User
 from app.web.access import URL_IDS
-
 from tests.conftest import csrf_token
 
 
@@ -36,8 +35,11 @@ def objects(session, demo_doc):
         "revision": session.scalar(select(Revision.id).where(Revision.segment_id == seg.id)),
         "term": session.scalar(select(Term.id).limit(1)),
     }
+    ids["user"] = session.scalar(select(User.id).where(User.username == "rita"))  # admin pages: admins only
     for kind, ident in ids.items():
         assert ident is not None, kind
+        if kind == "user":
+            continue
         assert access.project_of(session, kind, ident) == project_id, kind
     return ids
 
@@ -66,13 +68,16 @@ def test_every_id_parameter_has_an_access_rule(app):
     for rule, names in _id_rules(app):
         for name in names:
             assert name in URL_IDS, f"{rule.rule}: parameter {name} has no rule in app/web/access.py"
-            assert URL_IDS[name] in access.KINDS or URL_IDS[name] == "job", name
+            assert URL_IDS[name] in access.KINDS or URL_IDS[name] in ("job", "user"), name
 
 
 def test_non_member_gets_404_everywhere(app, client, auth, objects, session):
-    tom = session.scalar(select(User).where(User.username == "tom"))
-    assert access.member_role(session, tom, objects["project"]) is None  # tom belongs to no project
-    assert auth.login("tom").status_code == 302
+    from app import services
+
+    outsider, password = services.create_user(session, "olga", "reviewer", "outsider-pass-1")
+    session.commit()
+    assert access.member_role(session, outsider, objects["project"]) is None  # olga belongs to no project
+    assert auth.login("olga", password).status_code == 302
     token = auth.token("/")
     covered = 0
     for rule, _names in _id_rules(app):

@@ -52,7 +52,7 @@ def test_view_shows_links_confidence_and_shortcuts(client, auth, session, demo_d
 
 
 def test_review_page_links_to_the_alignment(client, auth, demo_doc):
-    auth.login("tom")
+    auth.login("rita")
     review = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert f'href="/documents/{demo_doc}/alignment"' in review
 
@@ -62,7 +62,7 @@ def test_weak_links_are_marked_with_text_not_only_colour(client, auth, session, 
     session.execute(Link.__table__.update().where(Link.document_id == demo_doc, Link.position == 2)
                     .values(confidence=0.2))
     session.commit()
-    auth.login("tom")
+    auth.login("rita")
     page = client.get(url(demo_doc)).get_data(as_text=True)
     row3 = page.split('id="link-3"')[1].split('id="link-4"')[0]
     assert "⚠ weak" in row3 and "0.20" in row3
@@ -70,8 +70,17 @@ def test_weak_links_are_marked_with_text_not_only_colour(client, auth, session, 
     assert "⚠ weak" not in page.split('id="link-4"')[1].split('id="link-5"')[0]
 
 
-def test_translator_merges_over_htmx_and_undoes(client, auth, session, demo_doc):
+def test_translator_cannot_change_the_alignment(client, auth, session, demo_doc):
     auth.login("tom")
+    for data in ({"op": "merge", "link": link_id(session, demo_doc, 1)},
+                 {"op": "split", "link": link_id(session, demo_doc, 5), "zh_cut": "1", "en_cut": "1"}):
+        response = post(client, auth, demo_doc, **data)
+        assert response.status_code == 403, data
+    assert n_links(session, demo_doc) == 18 and n_changes(session) == 0
+
+
+def test_reviewer_merges_over_htmx_and_undoes(client, auth, session, demo_doc):
+    auth.login("rita")
     response = post(client, auth, demo_doc, op="merge", link=link_id(session, demo_doc, 1), reason="one title")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -105,7 +114,7 @@ def test_plain_form_redirects_to_the_row(client, auth, session, demo_doc):
     ({"op": "undo", "change": "12345"}, 404, "alignment change 12345 does not exist"),
 ])
 def test_bad_operations_are_refused_and_change_nothing(client, auth, session, demo_doc, data, status, message):
-    auth.login("tom")
+    auth.login("rita")
     if data.get("link") == "LAST":
         data["link"] = link_id(session, demo_doc, 18)
     elif data.get("link") in ("1", "5"):
@@ -119,20 +128,20 @@ def test_bad_operations_are_refused_and_change_nothing(client, auth, session, de
 
 
 def test_missing_csrf_token_is_refused(client, auth, session, demo_doc):
-    auth.login("tom")
+    auth.login("rita")
     response = client.post(url(demo_doc), data={"op": "merge", "link": link_id(session, demo_doc, 1)})
     assert response.status_code == 400 and n_links(session, demo_doc) == 18
 
 
 def test_link_of_another_document_is_not_found(client, auth, session, demo_doc):
-    auth.login("tom")
+    auth.login("rita")
     response = post(client, auth, demo_doc + 1000, op="merge", link=link_id(session, demo_doc, 1))
     assert response.status_code == 404
 
 
 def test_history_lists_changes_with_undo_buttons(client, auth, session, demo_doc, app):
     app.config["ALIGN_METHOD"] = "length"
-    auth.login("tom")
+    auth.login("rita")
     post(client, auth, demo_doc, op="unlink", link=link_id(session, demo_doc, 5))
     post(client, auth, demo_doc, op="link", link=link_id(session, demo_doc, 5))
     n = n_links(session, demo_doc)
@@ -188,7 +197,7 @@ def test_translator_may_not_upload_a_version_and_empty_upload_is_refused(client,
 def test_alignment_log_csv(client, auth, session, demo_doc):
     import csv
 
-    auth.login("tom")
+    auth.login("rita")
     post(client, auth, demo_doc, op="merge", link=link_id(session, demo_doc, 1), reason="=one title")
     post(client, auth, demo_doc, op="undo")
     response = client.get(f"{url(demo_doc)}.csv")
@@ -197,5 +206,5 @@ def test_alignment_log_csv(client, auth, session, demo_doc):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["op"] for r in rows] == ["merge", "undo"]
     assert rows[0]["before"] == "[1]:[1] [2]:[2]" and rows[0]["after"] == "[1,2]:[1,2]"
-    assert rows[0]["reason"] == "'=one title" and rows[0]["author"] == "tom"
+    assert rows[0]["reason"] == "'=one title" and rows[0]["author"] == "rita"
     assert rows[0]["undone_by"] == rows[1]["change"]

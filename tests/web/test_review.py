@@ -152,7 +152,7 @@ def test_oversized_upload_is_413(app, client, auth):
 def test_unknown_document_is_404(client, auth):
     auth.login("tom")
     response = client.get("/documents/4242")
-    assert response.status_code == 404 and "document 4242 does not exist" in response.get_data(as_text=True)
+    assert response.status_code == 404 and "no such page" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("threshold,weak", [(0.0, False), (1.01, True)])

@@ -1,4 +1,5 @@
-"""project_members and users.session_epoch: projects seen only by their members; sessions that end
+"""project_members, users.session_epoch, status_changes.note: projects seen only by their members;
+sessions that end; status changes taken from a file keep what the file said
 
 Existing users become members of every project they have touched (imported, edited, commented,
 changed a status, an alignment or a glossary entry of), as reviewers when their account role is
@@ -46,6 +47,8 @@ def upgrade() -> None:
     op.create_index("ix_project_members_user", "project_members", ["user_id"])
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("status_changes") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=False, server_default=""))
 
     touched = " UNION ".join(_TOUCHED)
     op.execute(
@@ -57,6 +60,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("status_changes") as batch:
+        batch.drop_column("note")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("session_epoch")
     op.drop_index("ix_project_members_user", table_name="project_members")
