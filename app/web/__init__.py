@@ -75,9 +75,16 @@ def build_app(overrides: dict | None = None) -> Flask:
     limits.init_app(app)
     errors.init_app(app)
     app.before_request(_require_login)
+    app.teardown_request(_close_uploads)
     app.context_processor(template_globals)
     app.jinja_env.filters["fromjson"] = json.loads
     return app
+
+
+def _close_uploads(_exc=None) -> None:
+    """Close the request's uploaded files (large ones are temporary files), read or not."""
+    for storage in request.__dict__.get("files", {}).values():
+        storage.close()
 
 
 def _require_login():
