@@ -33,7 +33,7 @@ def test_export_writes_every_log_and_the_report(runner, session):
     assert runner.invoke(["import", ZH, EN, "--project", "CLI"]).exit_code == 0
     seg = queries.document_segments(session, 1, "en")[0]
     services.save_segment(session, seg.id, seg.text + " Fixed.", seg.version, session.query(User).filter_by(
-        username="rita").one(), category="accuracy", severity="major")
+        username="admin").one(), category="accuracy", severity="major")  # a CLI import has no members yet
     session.commit()
 
     heads = {"alignment-csv": "change,time,author,op", "report-csv": "kind,row,author,time"}

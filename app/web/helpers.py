@@ -9,8 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app import services
-from app.formats.registry import FORMATS
 from app.errors import TooLarge
+from app.formats.registry import FORMATS
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
 from app.services import glossary, statuses
 from app.services.exports import EXPORT_FORMATS, EXPORT_LABELS
