@@ -53,11 +53,13 @@ def _ident(el) -> str:
     return ""
 
 
-def _pair_key(el) -> str:
-    for name in ("rid", "i", "startRef", "id"):
+def _pair_key(el) -> tuple[str, str]:
+    """What pairs a start with its end: ``rid`` (XLIFF 1.2), ``i`` (TMX), else the start's ``id`` and the
+    end's ``startRef`` (XLIFF 2) or ``id`` (XLIFF 1.2 bpt/ept without rid)."""
+    for name, kind in (("rid", "rid"), ("i", "i"), ("startRef", "id"), ("id", "id")):
         if el.get(name):
-            return el.get(name)
-    return ""
+            return kind, el.get(name)
+    return "", ""
 
 
 def _is_seg_mark(el) -> bool:

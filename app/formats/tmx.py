@@ -20,6 +20,7 @@ from app.formats.units import (
     default_status,
     is_en,
     is_zh,
+    keep_edges,
     parse_date,
     tmx_date,
     xml_safe,
@@ -95,6 +96,8 @@ class Tmx(BitextFormat):
                       format=self.name)
 
     def write(self, bitext: Bitext) -> bytes:
+        if bitext.template:
+            return self._update(bitext)
         root = etree.Element("tmx", version="1.4")
         etree.SubElement(root, "header", {
             "creationtool": "duizhao", "creationtoolversion": "0.1", "segtype": "paragraph",
@@ -120,3 +123,46 @@ class Tmx(BitextFormat):
                 write_codes(etree.SubElement(tuv, "seg"), join_paragraphs(texts), pair.codes, side)
         doctype = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
+
+    def _update(self, bitext: Bitext) -> bytes:
+        """The template TMX with each edited English ``seg`` rewritten in place (codes from the side table),
+        matched by ``tuid`` (or in order for units without one); every other element and attribute is kept."""
+        root = parse_xml(bitext.template, bitext.name or "template")
+        body = next((el for el in root if local(el.tag) == "body"), None)
+        tus = [el for el in body if local(el.tag) == "tu"] if body is not None else []
+        by_id = {tu.get("tuid"): tu for tu in tus if tu.get("tuid")}
+        anonymous = iter([tu for tu in tus if not tu.get("tuid")])
+        for pair in bitext.pairs:
+            tu = by_id.get(pair.unit_id) if pair.unit_id else next(anonymous, None)
+            if tu is None:
+                continue
+            zh_seg, en_seg, en_lang = _segs(tu)
+            if zh_seg is None:
+                continue
+            old_zh, old_en, codes = read_codes(zh_seg, en_seg)
+            if split_unit(old_en or "") == pair.en:
+                continue
+            if en_seg is None:
+                tuv = etree.SubElement(tu, "tuv", {XML_LANG: bitext.target_lang or "en"})
+                en_seg = etree.SubElement(tuv, "seg")
+            write_codes(en_seg, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
+        doctype = root.getroottree().docinfo.doctype or None
+        return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", doctype=doctype)
+
+
+def _segs(tu):
+    """The Chinese and the English ``seg`` of a tu (as the reader picks them) and the English language."""
+    zh_seg = en_seg = None
+    has_zh = has_en = False
+    target_lang = ""
+    for child in tu:
+        if local(child.tag) != "tuv":
+            continue
+        seg = next((el for el in child if local(el.tag) == "seg"), None)
+        lang = _lang(child)
+        if is_zh(lang) and not has_zh:
+            zh_seg, has_zh = seg, True
+        elif not is_zh(lang) and (not has_en or (is_en(lang) and not is_en(target_lang))):
+            en_seg, has_en, target_lang = seg, True, lang
+    return zh_seg, en_seg, target_lang
+

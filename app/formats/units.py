@@ -30,6 +30,16 @@ def inline_text(el) -> str:
     return "".join(parts)
 
 
+def keep_edges(old: str | None, new: str) -> str:
+    """``new`` with the leading and trailing whitespace ``old`` had (readers strip a unit's paragraphs, so an
+    edited target would otherwise lose the spaces around it)."""
+    if not old:
+        return new
+    lead = old[: len(old) - len(old.lstrip())]
+    trail = old[len(old.rstrip()):]
+    return lead + new.strip() + trail if new.strip() else new
+
+
 def xml_safe(text: str) -> str:
     """Drop characters XML 1.0 cannot carry."""
     return _XML_ILLEGAL.sub("", text or "")

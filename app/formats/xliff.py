@@ -25,7 +25,7 @@ from lxml import etree
 from app.errors import FormatError
 from app.formats.base import BitextFormat, join_paragraphs, split_unit
 from app.formats.inline import read_codes, write_codes
-from app.formats.units import default_status, is_en, is_zh, xml_safe
+from app.formats.units import default_status, is_en, is_zh, keep_edges, xml_safe
 from app.formats.xmlsafe import local, parse_xml
 from app.model import Bitext, BitextPair, plain_text
 
@@ -186,14 +186,6 @@ def _target_of(unit, mid: str | None, create: bool = False):
     return mark
 
 
-def _edges(old: str | None, new: str) -> str:
-    """``new`` with the leading and trailing whitespace ``old`` had (split_unit strips paragraphs)."""
-    if not old:
-        return new
-    lead = old[: len(old) - len(old.lstrip())]
-    trail = old[len(old.rstrip()):]
-    return lead + new.strip() + trail if new.strip() else new
-
 
 def _empty(zh, en) -> bool:
     """No text on either side (a segment of codes only, or nothing): left in the file, not shown."""
@@ -341,7 +333,7 @@ class Xliff12(BitextFormat):
                         sdl.set("conf", SDL_CONF_OUT[pair.status])
             if current != pair.en:
                 container = _target_of(unit, mid, create=True)
-                write_codes(container, _edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
+                write_codes(container, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
         for unit, unit_pairs, status_changed in by_unit.values():
             if status_changed:  # an unchanged status leaves state, approved and sdl:conf as they were
                 self._set_unit_state(unit, min((p.status for p in unit_pairs), key=STATUS_ORDER.get))
@@ -463,7 +455,7 @@ class Xliff20(BitextFormat):
                     ns = etree.QName(segment).namespace
                     target = etree.Element(f"{{{ns}}}target" if ns else "target")
                     source.addnext(target)
-                write_codes(target, _edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
+                write_codes(target, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
             if _status_20(state, current) != pair.status:
                 self._set_state(segment, pair)
         return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
