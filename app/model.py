@@ -226,20 +226,31 @@ def reinsert_codes(coded: str, new_plain: str) -> str:
         else:
             k += 1
     out: list[str] = []
+
+    def emit(k: int, openings: bool = True) -> None:
+        keep = []
+        for ch in anchored.get(k, ()):
+            if openings or code_of(ch)[0] != "open":
+                out.append(ch)
+            else:
+                keep.append(ch)
+        anchored[k] = keep
+
     matcher = difflib.SequenceMatcher(None, old_plain, new_plain, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for d in range(i2 - i1):
-                out.extend(anchored.get(i1 + d, ()))
+                emit(i1 + d)
                 out.append(new_plain[j1 + d])
-            continue
-        inside = [ch for i in range(i1, i2) for ch in anchored.get(i, ())]
-        opening = [ch for ch in inside if code_of(ch)[0] == "open"]
-        others = [ch for ch in inside if code_of(ch)[0] != "open"]
-        out.extend(opening)
-        out.append(new_plain[j1:j2])
-        out.extend(others)
-    out.extend(anchored.get(len(old_plain), ()))
+        elif tag == "insert":  # codes before the insertion stay with the text before it, openings with the text after
+            emit(i1, openings=False)
+            out.append(new_plain[j1:j2])
+        else:
+            inside = [ch for i in range(i1, i2) for ch in anchored.pop(i, ())]
+            out.extend(ch for ch in inside if code_of(ch)[0] == "open")
+            out.append(new_plain[j1:j2])
+            out.extend(ch for ch in inside if code_of(ch)[0] != "open")
+    emit(len(old_plain))
     return "".join(out)
 
 

@@ -107,7 +107,8 @@ class CodeTable:
             else:
                 out.append(ch)
 
-    def _walk(self, el, out: list[str]) -> None:
+    def _walk(self, el, out: list) -> None:
+        """Text as characters, elements as items numbered afterwards in document order (``_number_all``)."""
         self._text(el.text, out)
         for child in el:
             if not isinstance(child.tag, str):  # comments and PIs were removed by the parser; be safe
@@ -115,48 +116,59 @@ class CodeTable:
                 continue
             name = etree.QName(child).localname
             if name in WRAPPING and not _is_seg_mark(child):
-                n = self._number(("wrap", name, _ident(child)), "paired", True)
-                self._codes[n][self._side] = (_element(child, False),)
-                out.append(code_char("open", n))
+                opening = ["wrap", name, child, None]
+                out.append(opening)
                 self._walk(child, out)
-                out.append(code_char("close", n))
-            elif name in STARTS or name in ENDS:
-                # numbered later, once starts and ends are paired: keep the element for now
-                out.append(("pending", name, child))
+                out.append(["wrap-end", opening])
             else:
-                n = self._number(("one", name, _ident(child)), "standalone", False)
-                self._codes[n][self._side] = (_element(child, True),)
-                out.append(code_char("standalone", n))
+                out.append(["one", name, child, None])
             self._text(child.tail, out)
 
     def _pair_up(self, out: list) -> str:
-        """Number start/end elements: a start and its end in the same text are one paired code."""
-        pending = [(i, item) for i, item in enumerate(out) if isinstance(item, tuple)]
+        """Pair start and end elements (a start and its end in the same text are one paired code), then number
+        every code in document order."""
         ends_for: dict[int, int] = {}
-        open_starts: list[tuple[int, str, str]] = []
-        for i, (_, name, el) in pending:
-            if name in STARTS:
-                open_starts.append((i, STARTS[name], _pair_key(el)))
-            else:
-                for j in range(len(open_starts) - 1, -1, -1):
-                    si, end_name, key = open_starts[j]
-                    if end_name == name and key == _pair_key(el):
-                        ends_for[si] = i
-                        del open_starts[j]
-                        break
+        open_starts: list[tuple[int, str, tuple]] = []
+        for i, item in enumerate(out):
+            if isinstance(item, list) and item[0] == "one":
+                name, el = item[1], item[2]
+                if name in STARTS:
+                    open_starts.append((i, STARTS[name], _pair_key(el)))
+                elif name in ENDS:
+                    for j in range(len(open_starts) - 1, -1, -1):
+                        si, end_name, key = open_starts[j]
+                        if end_name == name and key == _pair_key(el):
+                            ends_for[si] = i
+                            del open_starts[j]
+                            break
         closing = {e: s for s, e in ends_for.items()}
-        for i, (_, name, el) in pending:
-            if i in ends_for:
+        text: list[str] = []
+        numbers: dict[int, int] = {}
+        for i, item in enumerate(out):
+            if not isinstance(item, list):
+                text.append(item)
+                continue
+            kind = item[0]
+            if kind == "wrap":
+                n = self._number(("wrap", item[1], _ident(item[2])), "paired", True)
+                self._codes[n][self._side] = (_element(item[2], False),)
+                item[3] = n
+                text.append(code_char("open", n))
+            elif kind == "wrap-end":
+                text.append(code_char("close", item[1][3]))
+            elif i in ends_for:
                 end = out[ends_for[i]][2]
-                n = self._number(("pair", name, _ident(el)), "paired", False)
-                self._codes[n][self._side] = (_element(el, True), _element(end, True))
-                out[i] = code_char("open", n)
-                out[ends_for[i]] = ("closing", n)
-            elif i not in closing:
-                n = self._number(("one", name, _ident(el)), "standalone", False)
-                self._codes[n][self._side] = (_element(el, True),)
-                out[i] = code_char("standalone", n)
-        return "".join(code_char("close", item[1]) if isinstance(item, tuple) else item for item in out)
+                n = self._number(("pair", item[1], _ident(item[2])), "paired", False)
+                self._codes[n][self._side] = (_element(item[2], True), _element(end, True))
+                numbers[ends_for[i]] = n
+                text.append(code_char("open", n))
+            elif i in closing:
+                text.append(code_char("close", numbers[i]))
+            else:
+                n = self._number(("one", item[1], _ident(item[2])), "standalone", False)
+                self._codes[n][self._side] = (_element(item[2], True),)
+                text.append(code_char("standalone", n))
+        return "".join(text)
 
     def freeze(self) -> tuple[InlineCode, ...]:
         return tuple(InlineCode(n, d["kind"], d.get("zh", ()), d.get("en", ()), d["wraps"])
@@ -193,13 +205,74 @@ def _build(parent, spec: CodeElement, with_content: bool):
     return el
 
 
-def write_codes(el, text: str, codes, side: str = "en") -> int:
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+NATIVE = {
+    "tmx": (None, frozenset({"bpt", "ept", "it", "ph", "hi", "ut"})),
+    "xliff12": (NS12, frozenset({"g", "x", "bx", "ex", "ph", "bpt", "ept", "it", "mrk"})),
+    "xliff20": (NS20, frozenset({"pc", "sc", "ec", "ph", "mrk", "sm", "em", "cp"})),
+}
+
+
+def _is_native(spec: CodeElement, native: str) -> bool:
+    ns, names = NATIVE[native]
+    q = etree.QName(spec.tag)
+    return q.namespace == ns and q.localname in names
+
+
+def _xml_of(spec: CodeElement) -> str:
+    """The element as XML text, e.g. ``<g xmlns="…" id="1"/>``: the native code of a converted code."""
+    ns = etree.QName(spec.tag).namespace
+    holder = etree.Element(f"{{{ns}}}holder" if ns else "holder", nsmap={None: ns} if ns else None)
+    el = _build(holder, spec, True)
+    return etree.tostring(el, encoding="unicode")
+
+
+def convert(code: InlineCode, native: str, side: str) -> InlineCode:
+    """``code`` in the vocabulary of another format (a TMX code going into XLIFF, an XLIFF code into TMX…):
+    wrapping codes become that format's wrapping or begin/end codes, others placeholders whose native code is
+    the original element's XML (XLIFF 2 has no native code in its inline elements: only the kind survives)."""
+    elements = code.side(side)
+    if not elements or not elements[0].tag or all(_is_native(e, native) for e in elements):
+        return code
+    ns = NATIVE[native][0]
+
+    def q(local: str) -> str:
+        return f"{{{ns}}}{local}" if ns else local
+
+    n = str(code.n)
+    originals = [escape(_xml_of(e)) for e in elements]
+    if code.kind == "paired":
+        start = originals[0].replace("/&gt;", "&gt;") if code.wraps else originals[0]
+        end = f"&lt;/{elements[0].local}&gt;" if code.wraps else originals[-1]
+        new = {"tmx": (CodeElement(q("bpt"), (("i", n), ("x", n)), start), CodeElement(q("ept"), (("i", n),), end)),
+               "xliff12": (CodeElement(q("bpt"), (("id", n),), start), CodeElement(q("ept"), (("id", n),), end)),
+               "xliff20": (CodeElement(q("sc"), (("id", n),)), CodeElement(q("ec"), (("startRef", n),)))}[native]
+        if native == "xliff12" and code.wraps:
+            return InlineCode(code.n, code.kind, (CodeElement(q("g"), (("id", n),)),) * (side == "zh"),
+                              (CodeElement(q("g"), (("id", n),)),) * (side == "en"), True)
+        if native == "xliff20" and code.wraps:
+            return InlineCode(code.n, code.kind, (CodeElement(q("pc"), (("id", n),)),) * (side == "zh"),
+                              (CodeElement(q("pc"), (("id", n),)),) * (side == "en"), True)
+        wraps = False
+    else:
+        new = ({"tmx": CodeElement(q("ph"), (("x", n),), originals[0]),
+                "xliff12": CodeElement(q("ph"), (("id", n),), originals[0]),
+                "xliff20": CodeElement(q("ph"), (("id", n),))}[native],)
+        wraps = False
+    return InlineCode(code.n, code.kind, new if side == "zh" else (), new if side == "en" else (), wraps)
+
+
+def write_codes(el, text: str, codes, side: str = "en", native: str | None = None) -> int:
     """Replace the content of ``el`` by ``text``, writing each placeholder back as its code's element(s).
 
     Placeholders of codes not in ``codes`` are dropped; the number written is returned. A paired wrapping code
     whose closing placeholder is missing wraps the rest of the text; one that closes across another is closed
-    and reopened (the tag check reports both).
+    and reopened (the tag check reports both). With ``native`` ("tmx", "xliff12", "xliff20"), codes read from
+    another format are converted to that format's elements first (see ``convert``).
     """
+    if native is not None:
+        codes = [convert(c, native, side) for c in codes]
     by_n = {c.n: c for c in codes}
     for child in list(el):
         el.remove(child)

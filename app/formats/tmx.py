@@ -120,7 +120,7 @@ class Tmx(BitextFormat):
             for lang, texts, side in ((bitext.source_lang or "zh-CN", pair.zh, "zh"),
                                       (bitext.target_lang or "en", pair.en, "en")):
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-                write_codes(etree.SubElement(tuv, "seg"), join_paragraphs(texts), pair.codes, side)
+                write_codes(etree.SubElement(tuv, "seg"), join_paragraphs(texts), pair.codes, side, native="tmx")
         doctype = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
 

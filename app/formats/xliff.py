@@ -62,8 +62,10 @@ STATUS_ORDER = {"untranslated": 0, "rejected": 1, "translated": 2, "reviewed": 3
 def _status_12(unit, target, en: tuple[str, ...], mid: str | None = None) -> str:
     state = target.get("state", "") if target is not None else ""
     seg = _sdl_seg(unit, mid)
-    conf = [seg.get("conf")] if seg is not None and seg.get("conf") else _sdl_confs(unit)
-    if not state and unit.get("approved") is None and conf:
+    conf = _sdl_confs(unit)
+    if seg is not None and seg.get("conf") in SDL_CONF_IN:  # a segment's own Trados status comes first
+        status = SDL_CONF_IN[seg.get("conf")]
+    elif not state and unit.get("approved") is None and conf:
         status = SDL_CONF_IN.get(conf[0], default_status(en))
     else:
         status = STATE_12_IN.get(state, default_status(en))
@@ -282,8 +284,10 @@ class Xliff12(BitextFormat):
         for number, pair in enumerate(bitext.pairs, start=1):
             unit = etree.SubElement(body, f"{{{NS12}}}trans-unit", {"id": pair.unit_id or str(number)})
             unit.set(XML_SPACE, "preserve")
-            write_codes(etree.SubElement(unit, f"{{{NS12}}}source"), join_paragraphs(pair.zh), pair.codes, "zh")
-            write_codes(etree.SubElement(unit, f"{{{NS12}}}target"), join_paragraphs(pair.en), pair.codes, "en")
+            write_codes(etree.SubElement(unit, f"{{{NS12}}}source"), join_paragraphs(pair.zh), pair.codes, "zh",
+                        native="xliff12")
+            write_codes(etree.SubElement(unit, f"{{{NS12}}}target"), join_paragraphs(pair.en), pair.codes, "en",
+                        native="xliff12")
             self._set_state(unit, pair.status)
             if pair.locked:
                 unit.set("translate", "no")
@@ -421,10 +425,10 @@ class Xliff20(BitextFormat):
             segment = etree.SubElement(unit, q + "segment")
             self._set_state(segment, pair)
             source = etree.SubElement(segment, q + "source")
-            write_codes(source, join_paragraphs(pair.zh), pair.codes, "zh")
+            write_codes(source, join_paragraphs(pair.zh), pair.codes, "zh", native="xliff20")
             source.set(XML_SPACE, "preserve")
             target = etree.SubElement(segment, q + "target")
-            write_codes(target, join_paragraphs(pair.en), pair.codes, "en")
+            write_codes(target, join_paragraphs(pair.en), pair.codes, "en", native="xliff20")
             target.set(XML_SPACE, "preserve")
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -189,7 +189,7 @@ def test_translate_toolkit_reads_the_export(path):
     if path.suffix == ".tmx":
         store = tmx.tmxfile.parsestring(out)
     elif b"xliff:document:2.0" in out:
-        store = xliff2.Xliff2File.parsestring(out) if hasattr(xliff2, "Xliff2File") else xliff2.xliff2file.parsestring(out)
+        store = xliff2.Xliff2File.parsestring(out)
     else:
         store = xliff.xlifffile.parsestring(out)
     targets = [u.target or "" for u in store.units]
