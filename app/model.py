@@ -254,6 +254,42 @@ def reinsert_codes(coded: str, new_plain: str) -> str:
     return "".join(out)
 
 
+def text_parts(text: str) -> list[tuple[str, str] | tuple[str, str, int]]:
+    """The text as ("text", s) and ("code", role, n) parts in order: what an editor renders as text and tokens."""
+    parts: list = []
+    last = 0
+    for m in _CODE_RE.finditer(text or ""):
+        found = code_of(m.group())
+        if found is None:
+            continue
+        if m.start() > last:
+            parts.append(("text", text[last:m.start()]))
+        parts.append(("code", *found))
+        last = m.end()
+    if last < len(text or ""):
+        parts.append(("text", text[last:]))
+    return parts
+
+
+def missing_codes(source: str, target: str) -> list[str]:
+    """The placeholders of ``source`` that ``target`` lacks, in the source's order."""
+    have = list(target or "")
+    out = []
+    for _, role, n in codes_in(source):
+        ch = code_char(role, n)
+        if ch in have:
+            have.remove(ch)
+        else:
+            out.append(ch)
+    return out
+
+
+def with_source_codes(source: str, target: str) -> str:
+    """``target`` with the source's codes it lacks appended in the source's order (the editor's "copy the
+    source's tokens"): the reviewer then moves them into place."""
+    return (target or "") + "".join(missing_codes(source, target))
+
+
 def replace_outside_codes(coded: str, pattern, repl) -> tuple[str, int]:
     """re.subn over the plain text (``pattern`` a compiled regex), codes put back: search and replace that
     never touches a code. Returns the new coded text and the number of replacements."""
@@ -323,6 +359,20 @@ class InlineCode:
         """The element name shown on the token: "g", "bpt", "ph"…"""
         first = self.elements[0] if self.elements else None
         return "char" if first is not None and not first.tag else (first.local if first else "code")
+
+    def describe(self, side: str = "en") -> str:
+        """A one-line description for a token's tooltip: the element and its attributes, or its native code."""
+        elements = self.side(side)
+        if not elements:
+            return self.name
+        if not elements[0].tag:
+            return f"U+{ord(elements[0].content[:1] or ' '):04X}"
+        from html import unescape
+
+        first = elements[0]
+        attrs = " ".join(f"{k.rsplit('}', 1)[-1]}={v}" for k, v in first.attrs)
+        native = unescape(first.content) if first.content and "<" not in first.content else ""
+        return " ".join(p for p in (first.local, attrs, native) if p)
 
     def label(self, role: str) -> str:
         """The token text shown for a role: ``<3>`` opening, ``</3>`` closing, ``<3/>`` standalone."""

@@ -70,6 +70,14 @@ def test_search_and_replace_and_invented_codes():
     assert keep_known_codes(f"a{O1}b{C1}{S3}", {1}) == f"a{O1}b{C1}"
 
 
+def test_parts_for_an_editor_and_copying_the_source_codes():
+    from app.model import missing_codes, text_parts, with_source_codes
+
+    assert text_parts(f"a{O1}b{C1}") == [("text", "a"), ("code", "open", 1), ("text", "b"), ("code", "close", 1)]
+    assert missing_codes(f"{O1}甲{C1}{S3}", f"{O1}a") == [C1, S3]
+    assert with_source_codes(f"{O1}甲{C1}{S3}", "a") == f"a{O1}{C1}{S3}"
+
+
 def test_side_table_round_trips_as_json():
     _, _, codes = read_codes(xml(f'<source xmlns="{NS}">a <g id="1" ctype="bold">b</g><ph id="2">&lt;br/&gt;</ph>'
                                  '</source>'), None)
@@ -78,6 +86,7 @@ def test_side_table_round_trips_as_json():
                                                                                              False)]
     assert codes[1].zh[0].content == "&lt;br/&gt;" and codes[0].zh[0].get("ctype") == "bold"
     assert codes[0].label("open") == "<1>" and codes[0].label("close") == "</1>" and codes[1].label("x") == "<2/>"
+    assert codes[0].describe("zh") == "g id=1 ctype=bold" and codes[1].describe() == "ph id=2 <br/>"
 
 
 # ---------------------------------------------------------------- reading and writing codes
