@@ -86,13 +86,16 @@ class TextDocument:
     """A monolingual document as a list of paragraphs, with optional per-paragraph styles.
 
     ``template``: the file the document was imported from (.docx only); the writer of that format keeps its
-    style definitions, page setup, headers and footers and replaces the body.
+    style definitions, page setup, headers and footers and replaces the body. ``codes``: per paragraph, the side
+    table of the inline codes (runs, hyperlinks…) whose placeholders the paragraph's text carries (a .docx read
+    with ``inline_codes=True``; see "inline codes" below).
     """
 
     paragraphs: tuple[str, ...]
     styles: tuple[str | None, ...] = ()
     name: str = ""
     template: bytes | None = field(default=None, compare=False, repr=False)
+    codes: tuple[tuple[InlineCode, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 # Statuses a link may carry; bilingual files map their own states onto these (see app/formats/xliff.py).
