@@ -127,7 +127,7 @@ class Tmx(BitextFormat):
     def _update(self, bitext: Bitext) -> bytes:
         """The template TMX with each edited English ``seg`` rewritten in place (codes from the side table),
         matched by ``tuid`` (or in order for units without one); every other element and attribute is kept."""
-        root = parse_xml(bitext.template, bitext.name or "template")
+        root = parse_xml(bitext.template, bitext.name or "template", keep_comments=True)
         body = next((el for el in root if local(el.tag) == "body"), None)
         tus = [el for el in body if local(el.tag) == "tu"] if body is not None else []
         by_id = {tu.get("tuid"): tu for tu in tus if tu.get("tuid")}

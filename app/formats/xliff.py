@@ -194,8 +194,8 @@ def _empty(zh, en) -> bool:
     return not any(plain_text(p).strip() for p in (*zh, *en))
 
 
-def _root(data: bytes, filename: str, version: str | None = None):
-    root = parse_xml(data, filename)
+def _root(data: bytes, filename: str, version: str | None = None, keep_comments: bool = False):
+    root = parse_xml(data, filename, keep_comments)
     if local(root.tag) != "xliff":
         raise FormatError(f"{filename}: not an XLIFF file (the root element is <{local(root.tag)}>)")
     found = root.get("version", "")
@@ -316,7 +316,7 @@ class Xliff12(BitextFormat):
     def _update(self, bitext: Bitext) -> bytes:
         """Update the template's segments in place (matched by key): each target (mark) gets its own text with
         its inline codes, status and notes; every other element, attribute and namespace stays as it was."""
-        root = _root(bitext.template, bitext.name or "template", "1.2")
+        root = _root(bitext.template, bitext.name or "template", "1.2", keep_comments=True)
         segments = {key: (unit, source, mid) for key, unit, source, mid in _segments_12(root)}
         by_unit: dict[int, list] = {}  # unit → [unit, its pairs, status changed]
         for pair in bitext.pairs:
@@ -442,7 +442,7 @@ class Xliff20(BitextFormat):
 
     def _update(self, bitext: Bitext) -> bytes:
         """Update the template's segments in place: each segment's target gets its own text and codes."""
-        root = _root(bitext.template, bitext.name or "template", "2.0")
+        root = _root(bitext.template, bitext.name or "template", "2.0", keep_comments=True)
         segments = {key: segment for key, _, segment in _segments_20(root)}
         for pair in bitext.pairs:
             segment = segments.get(pair.unit_id)

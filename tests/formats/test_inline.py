@@ -237,3 +237,78 @@ def test_xliff2_named_xlf_or_xliff_is_written_back_as_xliff2():
             assert b'version="2.0"' in out and b"trans-unit" not in out
             assert b'<target>Hel<pc id="1">lo</pc> there</target>' in out
             assert b'<segment id="s2" state="translated"><source>' in out and b"<target>World</target>" in out
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.formats.contract import FUZZ  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab 甲乙.")), max_size=6)
+
+
+@st.composite
+def coded_texts(draw):
+    """A text with balanced, nested paired codes and standalone codes."""
+    parts, n = [], 0
+
+    def build(depth):
+        nonlocal n
+        out = [draw(_TEXT)]
+        for _ in range(draw(st.integers(0, 3))):
+            n += 1
+            if depth < 2 and draw(st.booleans()):
+                m = n
+                out += [code_char("open", m), build(depth + 1), code_char("close", m)]
+            else:
+                out.append(code_char("standalone", n))
+            out.append(draw(_TEXT))
+        return "".join(out)
+
+    parts.append(build(0))
+    return "".join(parts)
+
+
+@FUZZ
+@given(coded_texts(), _TEXT, st.data())
+def test_reinsert_codes_keeps_every_code_whatever_the_edit(coded, insert, data):
+    plain = plain_text(coded)
+    i = data.draw(st.integers(0, len(plain)))
+    j = data.draw(st.integers(i, len(plain)))
+    new_plain = plain[:i] + insert + plain[j:]
+    out = reinsert_codes(coded, new_plain)
+    assert plain_text(out) == new_plain
+    assert sorted(ch for ch in out if code_of(ch)) == sorted(ch for ch in coded if code_of(ch))
+
+
+@FUZZ
+@given(coded_texts())
+def test_any_coded_target_is_written_and_read_back_unchanged(coded):
+    from app.model import CodeElement, InlineCode, codes_in
+
+    codes = []
+    for _, role, n in codes_in(coded):
+        if role == "open":
+            codes.append(InlineCode(n, "paired", (), (CodeElement(f"{{{NS}}}g", (("id", str(n)),)),), True))
+        elif role == "standalone":
+            codes.append(InlineCode(n, "standalone", (), (CodeElement(f"{{{NS}}}ph", (("id", str(n)),), "&lt;b/&gt;"),)))
+    target = xml(f'<target xmlns="{NS}"/>')
+    write_codes(target, coded, codes, "en")
+    again = xml(etree.tostring(target, encoding="unicode"))
+    _, text, _ = read_codes(xml(f'<source xmlns="{NS}"/>'), again)
+    assert _canonical(text) == _canonical(coded)
+
+
+def _canonical(text: str) -> str:
+    """Codes renumbered 1, 2, … in order of first appearance."""
+    numbers: dict[int, int] = {}
+    out = []
+    for ch in text:
+        found = code_of(ch)
+        if found:
+            out.append(code_char(found[0], numbers.setdefault(found[1], len(numbers) + 1)))
+        else:
+            out.append(ch)
+    return "".join(out)

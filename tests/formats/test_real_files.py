@@ -208,6 +208,8 @@ def test_round_trip_keeps_units_codes_marks_and_namespaces(path):
         assert src_after == src_before
         assert tgt_after == (src_before if src_before else tgt_before) or tgt_after == tgt_before
     assert _namespaces(before) <= _namespaces(after)
+    assert [etree.tostring(c) for c in before.iter(etree.Comment, etree.ProcessingInstruction)] == [
+        etree.tostring(c) for c in after.iter(etree.Comment, etree.ProcessingInstruction)]
     assert [(p.unit_id, tuple(map(plain_text, p.en))) for p in again.pairs] == [
         (p.unit_id, tuple(map(plain_text, p.en))) for p in edited.pairs]
     assert [p.codes for p in again.pairs if p.en] and all(
