@@ -191,8 +191,13 @@ def has_codes(text: str) -> bool:
     return bool(_CODE_RE.search(text or ""))
 
 
-def plain_text(text: str) -> str:
-    """The text without its inline codes: what checks, matching, alignment and metrics look at."""
+def plain_text(text: str, codes=()) -> str:
+    """The text without its inline codes: what checks, matching, alignment and metrics look at. With the side
+    table, a private-use character of the original text (a "literal" code) comes back as itself."""
+    if codes:
+        literal = {c.n: c.elements[0].content for c in codes if c.elements and not c.elements[0].tag}
+        if literal:
+            return _CODE_RE.sub(lambda m: literal.get((code_of(m.group()) or ("", 0))[1], ""), text or "")
     return _CODE_RE.sub("", text or "")
 
 

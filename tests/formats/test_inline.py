@@ -312,3 +312,15 @@ def _canonical(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def test_monolingual_and_tabular_exports_write_the_text_without_codes():
+    from app.model import TextDocument
+
+    bitext = by_name("xliff").read(SDL, "s.sdlxliff")
+    assert "\ue000" not in by_name("csv").write(bitext).decode("utf-8-sig")
+    assert "Tw" in by_name("csv").write(bitext).decode("utf-8-sig")
+    _, _, codes = read_codes(xml(f'<source xmlns="{NS}">\ue001<x id="1"/></source>'), None)
+    doc = TextDocument((f"{code_char('standalone', 1)}a{code_char('standalone', 2)}",), codes=(codes,))
+    assert by_name("txt").write(doc).decode() == "\ue001a\n"
+    assert "<p>\ue001a</p>" in by_name("html").write(doc).decode()
