@@ -8,11 +8,19 @@ XLIFF 1.2 ``target/@state`` and ``trans-unit/@approved``:
 XLIFF 2.0 ``segment/@state`` (and ``@subState`` for ours):
   initial → untranslated, translated → translated, reviewed → reviewed, final → approved;
   subState="duizhao:rejected" → rejected (written with state="initial").
-SDLXLIFF ``sdl:seg/@conf`` (when the unit has no state): Draft → untranslated, Translated → translated,
-  ApprovedTranslation → reviewed, ApprovedSignOff → approved, Rejected* → rejected; updated in place on export.
+SDLXLIFF ``sdl:seg/@conf`` (a segment's own, else the unit's when it has no state): Draft → untranslated,
+  Translated → translated, ApprovedTranslation → reviewed, ApprovedSignOff → approved, Rejected* → rejected;
+  updated in place on export.
+Segments: each ``<mrk mtype="seg">`` of a unit's ``seg-source`` (Trados, Okapi) and each XLIFF 2 ``<segment>``
+is its own pair, keyed ``unit-id#mid`` (``unit-id#segment-id``) when the unit has several, else ``unit-id``;
+the written file has one target mark per source mark, each with its own text, codes and ``sdl:seg``; the unit's
+state becomes the lowest of its segments' statuses. ``locked``: ``translate="no"``, ``sdl:seg locked="true"``,
+``mq:locked``. Segments without text on either side (codes only) are left in the file and not read.
+Inline codes are placeholders in the text with the pair's side table (app/formats/inline.py).
 A unit's paragraphs are joined by a blank line. A file whose source is English and target Chinese is read
 the other way round. When the Bitext carries the file it came from (``template``), writing updates that
-file's units in place (matched by id), so foreign namespaces, elements and attributes survive.
+file's segments in place (matched by key), in the file's own XLIFF version, so foreign namespaces, elements,
+attributes, comments and processing instructions survive.
 """
 
 from __future__ import annotations
@@ -296,12 +304,8 @@ class Xliff12(BitextFormat):
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     @staticmethod
-    def _set_state(unit, status: str, mid: str | None = None) -> None:
-        """Write ``status`` on segment ``mid``'s sdl:seg (every sdl:seg when the unit is not segmented)."""
-        seg = _sdl_seg(unit, mid)
-        for sdl in ([seg] if seg is not None else _sdl_segs(unit)):
-            if sdl.get("conf") is not None or status != "untranslated":
-                sdl.set("conf", SDL_CONF_OUT[status])
+    def _set_state(unit, status: str) -> None:
+        _set_conf(unit, status, None)
         Xliff12._set_unit_state(unit, status)
 
     @staticmethod
@@ -331,10 +335,7 @@ class Xliff12(BitextFormat):
             if _status_12(unit, _first(unit, "target"), current, mid) != pair.status:
                 entry[2] = True
                 _target_of(unit, mid, create=True)
-                seg = _sdl_seg(unit, mid)
-                for sdl in ([seg] if seg is not None else _sdl_segs(unit)):
-                    if sdl.get("conf") is not None or pair.status != "untranslated":
-                        sdl.set("conf", SDL_CONF_OUT[pair.status])
+                _set_conf(unit, pair.status, mid)
             if current != pair.en:
                 container = _target_of(unit, mid, create=True)
                 write_codes(container, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
@@ -350,6 +351,14 @@ class Xliff12(BitextFormat):
                 for note in notes:
                     etree.SubElement(unit, f"{{{ns}}}note" if ns else "note").text = xml_safe(note)
         return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
+def _set_conf(unit, status: str, mid: str | None) -> None:
+    """Write ``status`` on segment ``mid``'s sdl:seg (every sdl:seg when the unit is not segmented)."""
+    seg = _sdl_seg(unit, mid)
+    for sdl in ([seg] if seg is not None else _sdl_segs(unit)):
+        if sdl.get("conf") is not None or status != "untranslated":
+            sdl.set("conf", SDL_CONF_OUT[status])
 
 
 def _notes(pair: BitextPair) -> list[str]:
