@@ -226,7 +226,7 @@ def _fill(p, text: str, codes, full: bool) -> None:
     """Write ``text`` into paragraph element ``p`` as runs, its placeholders as the codes' elements."""
     from lxml import etree
 
-    from app.formats.inline import _build
+    from app.formats.inline import build_element
     from app.formats.xmlsafe import parse_xml
 
     by_n = {c.n: c for c in codes}
@@ -268,10 +268,10 @@ def _fill(p, text: str, codes, full: bool) -> None:
             if not full:
                 continue
             if role == "open":
-                containers.append((n, _build(containers[-1][1], element, False)))
+                containers.append((n, build_element(containers[-1][1], element, False)))
             elif any(m == n for m, _ in containers):
                 while containers[-1][0] != n:
                     containers.pop()
                 containers.pop()
         elif full:
-            _build(containers[-1][1], element, True)
+            build_element(containers[-1][1], element, True)

@@ -108,10 +108,10 @@ class CodeTable:
                 out.append(ch)
 
     def _walk(self, el, out: list) -> None:
-        """Text as characters, elements as items numbered afterwards in document order (``_number_all``)."""
+        """Text as characters, elements as items numbered afterwards in document order (``_pair_up``)."""
         self._text(el.text, out)
         for child in el:
-            if not isinstance(child.tag, str):  # comments and PIs were removed by the parser; be safe
+            if not isinstance(child.tag, str):  # a comment or PI inside a segment is not part of its text
                 self._text(child.tail, out)
                 continue
             name = etree.QName(child).localname
@@ -187,7 +187,8 @@ def read_codes(source, target, source_side: str = "zh") -> tuple[str, str | None
 # ------------------------------------------------------------ writing
 
 
-def _build(parent, spec: CodeElement, with_content: bool):
+def build_element(parent, spec: CodeElement, with_content: bool):
+    """A new child of ``parent`` made from ``spec`` (its content too, with ``with_content``)."""
     nsmap = {p or None: u for p, u in spec.nsmap} or None
     el = etree.SubElement(parent, spec.tag, nsmap=nsmap)
     for k, v in spec.attrs:
@@ -224,7 +225,7 @@ def _xml_of(spec: CodeElement) -> str:
     """The element as XML text, e.g. ``<g xmlns="…" id="1"/>``: the native code of a converted code."""
     ns = etree.QName(spec.tag).namespace
     holder = etree.Element(f"{{{ns}}}holder" if ns else "holder", nsmap={None: ns} if ns else None)
-    el = _build(holder, spec, True)
+    el = build_element(holder, spec, True)
     return etree.tostring(el, encoding="unicode")
 
 
@@ -311,7 +312,7 @@ def write_codes(el, text: str, codes, side: str = "en", native: str | None = Non
         parent = stack[-1][1]
         if code.wraps:
             if role == "open":
-                stack.append((n, _build(parent, elements[0], False)))
+                stack.append((n, build_element(parent, elements[0], False)))
                 written += 1
             elif role == "close" and any(m == n for m, _ in stack):
                 reopen = []
@@ -320,15 +321,15 @@ def write_codes(el, text: str, codes, side: str = "en", native: str | None = Non
                 stack.pop()
                 for m, _old in reversed(reopen):
                     spec = by_n[m].side(side)[0]
-                    stack.append((m, _build(stack[-1][1], spec, False)))
+                    stack.append((m, build_element(stack[-1][1], spec, False)))
             elif role == "standalone":
-                _build(parent, elements[0], False)
+                build_element(parent, elements[0], False)
                 written += 1
         elif role == "close" and code.kind == "paired":
-            _build(parent, elements[-1], True)
+            build_element(parent, elements[-1], True)
             written += 1
         else:
-            _build(parent, elements[0], True)
+            build_element(parent, elements[0], True)
             written += 1
     add_text("".join(run))
     return written
