@@ -91,6 +91,7 @@ class Check:
     severity: Severity = Severity.MINOR
     needs_glossary = False  # skipped when the glossary is empty
     needs_both = True  # check_pair only runs on links with text on both sides
+    sees_codes = False  # the texts keep their inline-code placeholders (app.model); others see plain text
 
     def check_pair(self, pair: PairContext) -> Iterable[Issue]:
         """Issues on one link; spans are offsets into pair.zh and pair.en."""

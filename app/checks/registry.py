@@ -15,6 +15,7 @@ from app.checks.chars import (
 )
 from app.checks.names import NamesPinyinCheck
 from app.checks.numbers import NumbersCheck
+from app.checks.tags import TagCheck
 from app.checks.terms import (
     NumberedFormulationCheck,
     TermDriftCheck,
@@ -33,6 +34,7 @@ CHECK_CLASSES: tuple[type[Check], ...] = (
     NamesPinyinCheck,
     NumberedFormulationCheck,
     NumbersCheck,
+    TagCheck,
     UntranslatedCheck,
     PunctuationCheck,
     RepeatedWordCheck,

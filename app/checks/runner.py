@@ -11,7 +11,7 @@ from app.alignment.gale_church import align_lengths
 from app.checks.base import PARA_SEP, SEVERITY_RANK, Check, DocumentContext, Finding, PairContext, finding_key
 from app.checks.registry import CHECKS
 from app.errors import InputError
-from app.model import Bead, Issue, Severity, TermEntry
+from app.model import Bead, Issue, Severity, TermEntry, has_codes, plain_offsets
 from app.segmentation import split_paragraphs
 from app.sheets import csv_text
 from app.terminology.matching import CompiledGlossary, compile_glossary
@@ -57,23 +57,60 @@ def check_document(
     unknown = [c for c in selected if c not in CHECKS]
     if unknown:
         raise InputError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
-    pairs = [
-        PairContext(src, tgt, PARA_SEP.join(zh_paras[i] for i in src), PARA_SEP.join(en_paras[j] for j in tgt),
-                    compiled, memo=pair_cache)
-        for src, tgt in links
-    ]
-    doc = DocumentContext(pairs, compiled)
+    coded = any(has_codes(p) for p in zh_paras) or any(has_codes(p) for p in en_paras)
+    plain_zh, plain_en, zh_where, en_where = zh_paras, en_paras, None, None
+    if coded:  # inline codes: checks see the plain text, spans are mapped back to the coded paragraphs
+        (plain_zh, zh_where), (plain_en, en_where) = _plain(zh_paras), _plain(en_paras)
+    docs = {}
+
+    def doc_for(sees_codes: bool) -> DocumentContext:
+        if sees_codes not in docs:
+            zh, en = (zh_paras, en_paras) if sees_codes else (plain_zh, plain_en)
+            pairs = [PairContext(src, tgt, PARA_SEP.join(zh[i] for i in src), PARA_SEP.join(en[j] for j in tgt),
+                                 compiled, memo=pair_cache) for src, tgt in links]
+            docs[sees_codes] = DocumentContext(pairs, compiled)
+        return docs[sees_codes]
+
     findings: list[Finding] = []
     for check_id in selected:
         check = CHECKS[check_id]()
         if check.needs_glossary and not len(compiled):
             continue
-        for pair, issue in _run(check, doc, pair_cache):
-            finding = place(pair, issue, zh_paras, en_paras)
+        sees_codes = check.sees_codes or not coded
+        for pair, issue in _run(check, doc_for(sees_codes), pair_cache):
+            if sees_codes:
+                finding = place(pair, issue, zh_paras, en_paras)
+            else:
+                finding = _remap(place(pair, issue, plain_zh, plain_en), zh_where, en_where)
             if finding.key not in dismissed:
                 findings.append(finding)
     findings.sort(key=_order)
     return findings
+
+
+def _plain(paras: Sequence[str]):
+    texts, maps = [], []
+    for p in paras:
+        text, where = plain_offsets(p)
+        texts.append(text)
+        maps.append(where)
+    return texts, maps
+
+
+def _remap(finding: Finding, zh_where, en_where) -> Finding:
+    """A finding placed on plain paragraphs, its spans moved onto the coded paragraphs (texts stay plain)."""
+    def move(span, where):
+        if span is None:
+            return None
+        start, end = where[span[0]], where[span[1]]
+        if end > start and span[1] > span[0]:  # end right after the last character, before any code
+            end = where[span[1] - 1] + 1
+        return start, end
+
+    issue = finding.issue
+    zspan = move(issue.zh_span, zh_where[finding.zh_index]) if finding.zh_index is not None else issue.zh_span
+    espan = move(issue.en_span, en_where[finding.en_index]) if finding.en_index is not None else issue.en_span
+    return replace(finding, issue=replace(issue, zh_span=zspan, en_span=espan))
 
 
 def _run(check: Check, doc: DocumentContext, pair_cache: dict | None):

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from app.errors import FormatError, InputError
 from app.formats.base import Format
-from app.model import TextDocument
+from app.model import TextDocument, plain_text
 from app.textio import MAX_BYTES, decode_bytes
 
 BLOCKS = frozenset("""address article aside blockquote body caption center dd details dialog div dl dt fieldset
@@ -109,7 +109,9 @@ class Html(Format):
         return TextDocument(tuple(paragraphs), name=filename)
 
     def write(self, doc: TextDocument) -> bytes:
-        body = "\n".join(f"<p>{htmllib.escape(p)}</p>" for p in doc.paragraphs)
+        codes = list(doc.codes) + [()] * (len(doc.paragraphs) - len(doc.codes))
+        body = "\n".join(f"<p>{htmllib.escape(plain_text(p, c))}</p>"
+                          for p, c in zip(doc.paragraphs, codes, strict=False))
         title = htmllib.escape(doc.name or "document")
         return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n<body>\n'
                 f"{body}\n</body></html>\n").encode()

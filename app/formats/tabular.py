@@ -17,7 +17,7 @@ from app.errors import FormatError, InputError
 from app.formats.base import BitextFormat, join_paragraphs, split_unit
 from app.formats.units import default_status
 from app.formats.zipsafe import check_zip
-from app.model import STATUSES, Bitext, BitextPair
+from app.model import STATUSES, Bitext, BitextPair, plain_text
 from app.sheets import csv_bytes, formula_unsafe
 from app.textio import decode_bytes
 
@@ -81,7 +81,8 @@ def _chain(first, rest):
 def _rows(bitext: Bitext):
     yield list(COLUMNS)
     for pair in bitext.pairs:
-        yield [join_paragraphs(pair.zh), join_paragraphs(pair.en), pair.status, pair.note,
+        yield [plain_text(join_paragraphs(pair.zh), pair.codes), plain_text(join_paragraphs(pair.en), pair.codes),
+               pair.status, pair.note,
                "\n".join(pair.findings)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.errors import InputError
 from app.formats.base import Format
-from app.model import TextDocument
+from app.model import TextDocument, plain_text
 from app.segmentation.paragraphs import numbered_paragraphs
 from app.textio import decode_bytes
 
@@ -21,4 +21,6 @@ class PlainText(Format):
         return TextDocument(tuple(p for _, p in numbered), name=filename, lines=tuple(n for n, _ in numbered))
 
     def write(self, doc: TextDocument) -> bytes:
-        return ("\n\n".join(doc.paragraphs) + "\n").encode("utf-8")
+        codes = list(doc.codes) + [()] * (len(doc.paragraphs) - len(doc.codes))
+        return ("\n\n".join(plain_text(p, c) for p, c in zip(doc.paragraphs, codes, strict=False)) + "\n").encode(
+            "utf-8")

@@ -1,4 +1,4 @@
-"""Helpers shared by the bilingual XML formats (TMX, XLIFF): inline text, dates, languages, statuses."""
+"""Helpers shared by the bilingual XML formats (TMX, XLIFF): text edges, dates, languages, statuses."""
 
 from __future__ import annotations
 
@@ -6,28 +6,19 @@ import re
 from datetime import UTC, datetime
 
 from app.errors import FormatError
-from app.formats.xmlsafe import local
 from app.model import STATUSES
 
-# Inline elements whose text is part of the segment; the others hold native codes or are placeholders.
-TEXT_INLINE = frozenset({"hi", "sub", "g", "mrk", "pc", "mark"})
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def inline_text(el) -> str:
-    """The text of a segment element: its own text and that of text-bearing inline elements; codes skipped."""
-    parts = [el.text or ""]
-    for child in el:
-        name = local(child.tag)
-        if name in TEXT_INLINE:
-            parts.append(inline_text(child))
-        elif name == "cp":  # XLIFF 2 code point
-            try:
-                parts.append(xml_safe(chr(int(child.get("hex", ""), 16))))
-            except (ValueError, OverflowError):
-                pass
-        parts.append(child.tail or "")
-    return "".join(parts)
+def keep_edges(old: str | None, new: str) -> str:
+    """``new`` with the leading and trailing whitespace ``old`` had (readers strip a unit's paragraphs, so an
+    edited target would otherwise lose the spaces around it)."""
+    if not old:
+        return new
+    lead = old[: len(old) - len(old.lstrip())]
+    trail = old[len(old.rstrip()):]
+    return lead + new.strip() + trail if new.strip() else new
 
 
 def xml_safe(text: str) -> str:

@@ -8,22 +8,34 @@ XLIFF 1.2 ``target/@state`` and ``trans-unit/@approved``:
 XLIFF 2.0 ``segment/@state`` (and ``@subState`` for ours):
   initial → untranslated, translated → translated, reviewed → reviewed, final → approved;
   subState="duizhao:rejected" → rejected (written with state="initial").
-SDLXLIFF ``sdl:seg/@conf`` (when the unit has no state): Draft → untranslated, Translated → translated,
-  ApprovedTranslation → reviewed, ApprovedSignOff → approved, Rejected* → rejected; updated in place on export.
+SDLXLIFF ``sdl:seg/@conf`` (a segment's own, else the unit's when it has no state): Draft → untranslated,
+  Translated → translated, ApprovedTranslation → reviewed, ApprovedSignOff → approved, Rejected* → rejected;
+  updated in place on export.
+Segments: each ``<mrk mtype="seg">`` of a unit's ``seg-source`` (Trados, Okapi) and each XLIFF 2 ``<segment>``
+is its own pair, keyed ``unit-id#mid`` (``unit-id#segment-id``) when the unit has several, else ``unit-id``;
+the written file has one target mark per source mark, each with its own text, codes and ``sdl:seg``; the unit's
+state becomes the lowest of its segments' statuses. ``locked``: ``translate="no"``, ``sdl:seg locked="true"``,
+``mq:locked``. Segments without text on either side (codes only) are left in the file and not read.
+Inline codes are placeholders in the text with the pair's side table (app/formats/inline.py).
 A unit's paragraphs are joined by a blank line. A file whose source is English and target Chinese is read
 the other way round. When the Bitext carries the file it came from (``template``), writing updates that
-file's units in place (matched by id), so foreign namespaces, elements and attributes survive.
+file's segments in place (matched by key), in the file's own XLIFF version, so foreign namespaces, elements,
+attributes, comments and processing instructions survive.
 """
 
 from __future__ import annotations
+
+import copy
+from dataclasses import replace
 
 from lxml import etree
 
 from app.errors import FormatError
 from app.formats.base import BitextFormat, join_paragraphs, split_unit
-from app.formats.units import default_status, inline_text, is_en, is_zh, xml_safe
+from app.formats.inline import read_codes, write_codes
+from app.formats.units import default_status, is_en, is_zh, keep_edges, xml_safe
 from app.formats.xmlsafe import local, parse_xml
-from app.model import Bitext, BitextPair
+from app.model import Bitext, BitextPair, plain_text
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -50,10 +62,18 @@ SDL_CONF_OUT = {"untranslated": "Draft", "translated": "Translated", "reviewed":
                 "approved": "ApprovedSignOff", "rejected": "RejectedTranslation"}
 
 
-def _status_12(unit, target, en: tuple[str, ...]) -> str:
+MQ_NS = "MQXliff"
+# the order in which a unit with several segments takes its lowest status as the unit's state
+STATUS_ORDER = {"untranslated": 0, "rejected": 1, "translated": 2, "reviewed": 3, "approved": 4}
+
+
+def _status_12(unit, target, en: tuple[str, ...], mid: str | None = None) -> str:
     state = target.get("state", "") if target is not None else ""
+    seg = _sdl_seg(unit, mid)
     conf = _sdl_confs(unit)
-    if not state and unit.get("approved") is None and conf:
+    if seg is not None and seg.get("conf") in SDL_CONF_IN:  # a segment's own Trados status comes first
+        status = SDL_CONF_IN[seg.get("conf")]
+    elif not state and unit.get("approved") is None and conf:
         status = SDL_CONF_IN.get(conf[0], default_status(en))
     else:
         status = STATE_12_IN.get(state, default_status(en))
@@ -68,6 +88,21 @@ def _status_20(state: str, en: tuple[str, ...]) -> str:
 
 def _sdl_segs(unit):
     return [el for el in unit.iter(f"{{{SDL_NS}}}seg")]
+
+
+def _sdl_seg(unit, mid: str | None):
+    """The sdl:seg of segment ``mid`` (None when the unit is not segmented or has no such seg)."""
+    if mid is None:
+        return None
+    return next((seg for seg in _sdl_segs(unit) if seg.get("id") == mid), None)
+
+
+def _locked(unit, mid: str | None) -> bool:
+    """A segment the file marks as not to be edited: translate="no", Trados locked, memoQ mq:locked."""
+    if unit.get("translate") == "no" or unit.get(f"{{{MQ_NS}}}locked") in ("locked", "true"):
+        return True
+    seg = _sdl_seg(unit, mid)
+    return seg is not None and seg.get("locked") == "true"
 
 
 def _sdl_confs(unit) -> list[str]:
@@ -106,15 +141,69 @@ def _first(el, name: str):
     return next((c for c in el if local(c.tag) == name), None)
 
 
-def _set_text(el, text: str) -> None:
-    """Replace an element's content by plain text (inline markup in it is dropped)."""
-    for child in list(el):
-        el.remove(child)
-    el.text = xml_safe(text)
+def _is_seg_mark(el) -> bool:
+    return isinstance(el.tag, str) and local(el.tag) == "mrk" and el.get("mtype") == "seg"
 
 
-def _root(data: bytes, filename: str, version: str | None = None):
-    root = parse_xml(data, filename)
+def _marks(el) -> list:
+    return [m for m in el.iter() if _is_seg_mark(m)] if el is not None else []
+
+
+def _segments_12(root):
+    """(key, unit, source element, mid) for every segment: each ``<mrk mtype="seg">`` of a segmented unit
+    (SDLXLIFF, Okapi), or the unit's whole ``<source>``. A unit with several marks gives keys ``id#mid``."""
+    for key, unit in _keyed(root, "trans-unit"):
+        source = _first(unit, "source")
+        marks = _marks(_first(unit, "seg-source"))
+        if source is None or not marks:
+            yield key, unit, source, None
+            continue
+        for index, mark in enumerate(marks, start=1):
+            mid = mark.get("mid", "") or str(index)
+            yield (key if len(marks) == 1 else f"{key}#{mid}"), unit, mark, mid
+
+
+def _target_of(unit, mid: str | None, create: bool = False):
+    """The element holding segment ``mid``'s target (the target mark, or the whole ``<target>``); with
+    ``create``, made when missing: a new target copies the seg-source's structure with empty marks."""
+    target = _first(unit, "target")
+    if target is None and create:
+        source = _first(unit, "seg-source") if mid is not None else None
+        source = source if source is not None else _first(unit, "source")
+        if mid is not None:
+            target = copy.deepcopy(source)
+            target.tag = etree.QName(etree.QName(source).namespace, "target").text \
+                if etree.QName(source).namespace else "target"
+            for mark in _marks(target):
+                for child in list(mark):
+                    mark.remove(child)
+                mark.text = None
+        else:
+            ns = etree.QName(source).namespace
+            target = etree.Element(f"{{{ns}}}target" if ns else "target")
+        (_first(unit, "seg-source") if _first(unit, "seg-source") is not None else source).addnext(target)
+    if target is None or mid is None:
+        return target
+    if not _marks(target):  # a target written without marks holds the first segment's translation
+        first = _marks(_first(unit, "seg-source"))[:1]
+        if first and (first[0].get("mid", "") or "1") == mid:
+            return target
+    mark = next((m for m in _marks(target) if (m.get("mid", "") or "") == mid), None)
+    if mark is None and create:
+        source_mark = next((m for m in _marks(_first(unit, "seg-source")) if m.get("mid", "") == mid), None)
+        mark = etree.SubElement(target, source_mark.tag if source_mark is not None else target.tag.replace(
+            "target", "mrk"), dict(source_mark.attrib) if source_mark is not None else {"mtype": "seg", "mid": mid})
+    return mark
+
+
+
+def _empty(zh, en) -> bool:
+    """No text on either side (a segment of codes only, or nothing): left in the file, not shown."""
+    return not any(plain_text(p).strip() for p in (*zh, *en))
+
+
+def _root(data: bytes, filename: str, version: str | None = None, keep_comments: bool = False):
+    root = parse_xml(data, filename, keep_comments)
     if local(root.tag) != "xliff":
         raise FormatError(f"{filename}: not an XLIFF file (the root element is <{local(root.tag)}>)")
     found = root.get("version", "")
@@ -141,14 +230,14 @@ def _orient(pairs, source_lang: str, target_lang: str, filename: str):
     if source_lang and target_lang and not is_zh(source_lang) and not is_zh(target_lang):
         raise FormatError(f"{filename}: a {source_lang} → {target_lang} file; duizhao reviews Chinese and English")
     if is_en(source_lang) and is_zh(target_lang):
-        return [BitextPair(zh=p.en, en=p.zh, status=p.status, note=p.note, unit_id=p.unit_id) for p in pairs], \
-            target_lang, source_lang
+        return [replace(p, zh=p.en, en=p.zh, codes=tuple(replace(c, zh=c.en, en=c.zh) for c in p.codes))
+                for p in pairs], target_lang, source_lang
     return pairs, source_lang, target_lang
 
 
 class Xliff12(BitextFormat):
     name = "xliff"
-    extensions = (".xliff", ".xlf", ".sdlxliff")
+    extensions = (".xliff", ".xlf", ".sdlxliff", ".mqxliff")
     mimetype = "application/x-xliff+xml"
 
     def read(self, data: bytes, filename: str = "file") -> Bitext:
@@ -164,24 +253,36 @@ class Xliff12(BitextFormat):
         source_lang = files[0].get("source-language", "")
         target_lang = files[0].get("target-language", "")
         pairs = []
-        for key, unit in _keyed(root, "trans-unit"):
-            source = _first(unit, "source")
+        noted = None  # the unit whose notes were taken
+        for key, unit, source, mid in _segments_12(root):
             if source is None:
                 raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has no <source>",
                                   line=unit.sourceline)
             target = _first(unit, "target")
-            zh = split_unit(inline_text(source))
-            en = split_unit(inline_text(target)) if target is not None else ()
-            if not zh and not en:
+            segment_target = _target_of(unit, mid)
+            try:
+                zh_text, en_text, codes = read_codes(source, segment_target)
+            except OverflowError:
+                raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has too many inline codes",
+                                  line=unit.sourceline) from None
+            zh = split_unit(zh_text)
+            en = split_unit(en_text) if en_text is not None else ()
+            if _empty(zh, en):
                 continue
-            status = _status_12(unit, target, en)
-            notes = [(n.text or "").strip() for n in _children(unit, "note")]
-            pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
-                                    unit_id=key))
+            status = _status_12(unit, target, en, mid)
+            note = ""
+            if unit is not noted:  # a unit's notes go with its first segment
+                noted = unit
+                notes = [(n.text or "").strip() for n in _children(unit, "note")]
+                note = "\n\n".join(n for n in notes if n)
+            pairs.append(BitextPair(zh=zh, en=en, status=status, note=note, unit_id=key, codes=codes,
+                                    locked=_locked(unit, mid)))
         return _bitext(pairs, source_lang, target_lang, filename, self.name, "translation units")
 
     def write(self, bitext: Bitext) -> bytes:
         if bitext.template:
+            if _major(_root(bitext.template, bitext.name or "template")) == "2":
+                return Xliff20()._update(bitext)  # an XLIFF 2 file goes back as XLIFF 2, whatever its name
             return self._update(bitext)
         root = etree.Element(f"{{{NS12}}}xliff", version="1.2", nsmap={None: NS12})
         file = etree.SubElement(root, f"{{{NS12}}}file", {
@@ -191,63 +292,85 @@ class Xliff12(BitextFormat):
         for number, pair in enumerate(bitext.pairs, start=1):
             unit = etree.SubElement(body, f"{{{NS12}}}trans-unit", {"id": pair.unit_id or str(number)})
             unit.set(XML_SPACE, "preserve")
-            etree.SubElement(unit, f"{{{NS12}}}source").text = xml_safe(join_paragraphs(pair.zh))
-            etree.SubElement(unit, f"{{{NS12}}}target").text = xml_safe(join_paragraphs(pair.en))
-            self._set_state(unit, pair)
+            write_codes(etree.SubElement(unit, f"{{{NS12}}}source"), join_paragraphs(pair.zh), pair.codes, "zh",
+                        native="xliff12")
+            write_codes(etree.SubElement(unit, f"{{{NS12}}}target"), join_paragraphs(pair.en), pair.codes, "en",
+                        native="xliff12")
+            self._set_state(unit, pair.status)
+            if pair.locked:
+                unit.set("translate", "no")
             for note in _notes(pair):
                 etree.SubElement(unit, f"{{{NS12}}}note").text = xml_safe(note)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     @staticmethod
-    def _set_state(unit, pair: BitextPair) -> None:
-        for seg in _sdl_segs(unit):
-            if seg.get("conf") is not None or pair.status != "untranslated":
-                seg.set("conf", SDL_CONF_OUT[pair.status])
+    def _set_state(unit, status: str) -> None:
+        _set_conf(unit, status, None)
+        Xliff12._set_unit_state(unit, status)
+
+    @staticmethod
+    def _set_unit_state(unit, status: str) -> None:
         target = _first(unit, "target")
-        target.set("state", STATE_12_OUT[pair.status])
-        if pair.status == "approved":
+        target.set("state", STATE_12_OUT[status])
+        if status == "approved":
             unit.set("approved", "yes")
         elif unit.get("approved") is not None:
             unit.set("approved", "no")
 
     def _update(self, bitext: Bitext) -> bytes:
-        root = _root(bitext.template, bitext.name or "template", "1.2")
-        units = dict(_keyed(root, "trans-unit"))
+        """Update the template's segments in place (matched by key): each target (mark) gets its own text with
+        its inline codes, status and notes; every other element, attribute and namespace stays as it was."""
+        root = _root(bitext.template, bitext.name or "template", "1.2", keep_comments=True)
+        segments = {key: (unit, source, mid) for key, unit, source, mid in _segments_12(root)}
+        by_unit: dict[int, list] = {}  # unit → [unit, its pairs, status changed]
         for pair in bitext.pairs:
-            unit = units.get(pair.unit_id)
-            if unit is None:
+            found = segments.get(pair.unit_id)
+            if found is None or found[1] is None:
                 continue
-            target = _first(unit, "target")
-            current = split_unit(inline_text(target)) if target is not None else ()
-            status_changed = _status_12(unit, target, current) != pair.status
-            if target is None and (pair.en or status_changed):
-                source = _first(unit, "seg-source")
-                source = source if source is not None else _first(unit, "source")
-                ns = etree.QName(source).namespace
-                target = etree.Element(f"{{{ns}}}target" if ns else "target")
-                source.addnext(target)
+            unit, source, mid = found
+            entry = by_unit.setdefault(id(unit), [unit, [], False])
+            entry[1].append(pair)
+            old_zh, old_en, codes = read_codes(source, _target_of(unit, mid))
+            current = split_unit(old_en) if old_en is not None else ()
+            if _status_12(unit, _first(unit, "target"), current, mid) != pair.status:
+                entry[2] = True
+                _target_of(unit, mid, create=True)
+                _set_conf(unit, pair.status, mid)
             if current != pair.en:
-                # segmented targets (SDLXLIFF, Okapi) keep their <mrk mtype="seg"> wrappers
-                marks = [m for m in target.iter() if local(m.tag) == "mrk" and m.get("mtype") == "seg"]
-                if marks:
-                    for index, mark in enumerate(marks):
-                        _set_text(mark, join_paragraphs(pair.en) if index == 0 else "")
-                else:
-                    _set_text(target, join_paragraphs(pair.en))
+                container = _target_of(unit, mid, create=True)
+                write_codes(container, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
+        for unit, unit_pairs, status_changed in by_unit.values():
             if status_changed:  # an unchanged status leaves state, approved and sdl:conf as they were
-                self._set_state(unit, pair)
+                self._set_unit_state(unit, min((p.status for p in unit_pairs), key=STATUS_ORDER.get))
+            notes = [n for p in unit_pairs for n in _notes(p)]
             old = _children(unit, "note")
-            if [n for n in ((o.text or "").strip() for o in old) if n] != _notes(pair):
+            if [n for n in ((o.text or "").strip() for o in old) if n] != notes:
                 for note in old:
                     unit.remove(note)
                 ns = etree.QName(unit).namespace
-                for note in _notes(pair):
+                for note in notes:
                     etree.SubElement(unit, f"{{{ns}}}note" if ns else "note").text = xml_safe(note)
         return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
 
 
+def _set_conf(unit, status: str, mid: str | None) -> None:
+    """Write ``status`` on segment ``mid``'s sdl:seg (every sdl:seg when the unit is not segmented)."""
+    seg = _sdl_seg(unit, mid)
+    for sdl in ([seg] if seg is not None else _sdl_segs(unit)):
+        if sdl.get("conf") is not None or status != "untranslated":
+            sdl.set("conf", SDL_CONF_OUT[status])
+
+
 def _notes(pair: BitextPair) -> list[str]:
     return [n.strip() for n in pair.note.split("\n\n") if n.strip()]
+
+
+def _segments_20(root):
+    """(key, unit, segment) for every ``<segment>``; a unit with several segments gives keys ``id#segment``."""
+    for key, unit in _keyed(root, "unit"):
+        segments = _children(unit, "segment")
+        for index, segment in enumerate(segments, start=1):
+            yield (key if len(segments) == 1 else f"{key}#{segment.get('id') or index}"), unit, segment
 
 
 class Xliff20(BitextFormat):
@@ -264,32 +387,37 @@ class Xliff20(BitextFormat):
     def _read(self, root, filename: str) -> Bitext:
         source_lang, target_lang = root.get("srcLang", ""), root.get("trgLang", "")
         pairs = []
-        for key, unit in _keyed(root, "unit"):
-            sources, targets, states = [], [], []
-            for part in unit:
-                kind = local(part.tag)
-                if kind not in ("segment", "ignorable"):
-                    continue
-                source, target = _first(part, "source"), _first(part, "target")
-                if source is None:
-                    raise FormatError(f"{filename}: unit {unit.get('id', '?')} has a {kind} without <source>",
-                                      line=part.sourceline)
-                sources.append(inline_text(source))
-                targets.append(inline_text(target) if target is not None else "")
-                if kind == "segment":
-                    states.append(REJECTED_20 if part.get("subState") == REJECTED_20 else part.get("state", ""))
-            zh, en = split_unit("".join(sources)), split_unit("".join(targets))
-            if not zh and not en:
+        noted = None  # the unit whose notes were taken
+        for key, unit, segment in _segments_20(root):
+            source, target = _first(segment, "source"), _first(segment, "target")
+            if source is None:
+                raise FormatError(f"{filename}: unit {unit.get('id', '?')} has a segment without <source>",
+                                  line=segment.sourceline)
+            try:
+                zh_text, en_text, codes = read_codes(source, target)
+            except OverflowError:
+                raise FormatError(f"{filename}: unit {unit.get('id', '?')} has too many inline codes",
+                                  line=unit.sourceline) from None
+            zh = split_unit(zh_text)
+            en = split_unit(en_text) if en_text is not None else ()
+            if _empty(zh, en):
                 continue
-            status = _status_20(states[0] if states else "", en)
-            notes_el = _first(unit, "notes")
-            notes = [(n.text or "").strip() for n in _children(notes_el, "note")] if notes_el is not None else []
-            pairs.append(BitextPair(zh=zh, en=en, status=status, note="\n\n".join(n for n in notes if n),
-                                    unit_id=key))
+            state = REJECTED_20 if segment.get("subState") == REJECTED_20 else segment.get("state", "")
+            note = ""
+            if unit is not noted:
+                noted = unit
+                notes_el = _first(unit, "notes")
+                notes = [(n.text or "").strip() for n in _children(notes_el, "note")] if notes_el is not None else []
+                note = "\n\n".join(n for n in notes if n)
+            pairs.append(BitextPair(zh=zh, en=en, status=_status_20(state, en), note=note, unit_id=key,
+                                    codes=codes, locked=unit.get("translate") == "no"
+                                    or segment.get("translate") == "no"))
         return _bitext(pairs, source_lang, target_lang, filename, self.name, "units")
 
     def write(self, bitext: Bitext) -> bytes:
         if bitext.template:
+            if _major(_root(bitext.template, bitext.name or "template")) == "1":
+                return Xliff12()._update(bitext)
             return self._update(bitext)
         q = f"{{{NS20}}}"
         root = etree.Element(q + "xliff", {"version": "2.0", "srcLang": bitext.source_lang or "zh-CN",
@@ -297,6 +425,8 @@ class Xliff20(BitextFormat):
         file = etree.SubElement(root, q + "file", id="f1", original=xml_safe(bitext.name or "document"))
         for number, pair in enumerate(bitext.pairs, start=1):
             unit = etree.SubElement(file, q + "unit", id=pair.unit_id or f"u{number}")
+            if pair.locked:
+                unit.set("translate", "no")
             if _notes(pair):
                 notes = etree.SubElement(unit, q + "notes")
                 for note in _notes(pair):
@@ -304,10 +434,10 @@ class Xliff20(BitextFormat):
             segment = etree.SubElement(unit, q + "segment")
             self._set_state(segment, pair)
             source = etree.SubElement(segment, q + "source")
-            source.text = xml_safe(join_paragraphs(pair.zh))
+            write_codes(source, join_paragraphs(pair.zh), pair.codes, "zh", native="xliff20")
             source.set(XML_SPACE, "preserve")
             target = etree.SubElement(segment, q + "target")
-            target.text = xml_safe(join_paragraphs(pair.en))
+            write_codes(target, join_paragraphs(pair.en), pair.codes, "en", native="xliff20")
             target.set(XML_SPACE, "preserve")
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -320,26 +450,25 @@ class Xliff20(BitextFormat):
             del segment.attrib["subState"]
 
     def _update(self, bitext: Bitext) -> bytes:
-        """Update units in place: the whole text goes into the first segment's target, other targets empty."""
-        root = _root(bitext.template, bitext.name or "template", "2.0")
-        units = dict(_keyed(root, "unit"))
+        """Update the template's segments in place: each segment's target gets its own text and codes."""
+        root = _root(bitext.template, bitext.name or "template", "2.0", keep_comments=True)
+        segments = {key: segment for key, _, segment in _segments_20(root)}
         for pair in bitext.pairs:
-            unit = units.get(pair.unit_id)
-            segments = _children(unit, "segment") if unit is not None else []
-            if not segments:
+            segment = segments.get(pair.unit_id)
+            if segment is None:
                 continue
-            current = split_unit("".join(inline_text(t) for s in segments if (t := _first(s, "target")) is not None))
-            first = segments[0]
-            state = REJECTED_20 if first.get("subState") == REJECTED_20 else first.get("state", "")
-            status_changed = _status_20(state, current) != pair.status
+            source, target = _first(segment, "source"), _first(segment, "target")
+            if source is None:
+                continue
+            old_zh, old_en, codes = read_codes(source, target)
+            current = split_unit(old_en) if old_en is not None else ()
+            state = REJECTED_20 if segment.get("subState") == REJECTED_20 else segment.get("state", "")
             if current != pair.en:
-                for index, segment in enumerate(segments):
-                    target = _first(segment, "target")
-                    if target is None:
-                        ns = etree.QName(segment).namespace
-                        target = etree.SubElement(segment, f"{{{ns}}}target" if ns else "target")
-                    _set_text(target, join_paragraphs(pair.en) if index == 0 else "")
-            if status_changed:
-                for segment in segments:
-                    self._set_state(segment, pair)
+                if target is None:
+                    ns = etree.QName(segment).namespace
+                    target = etree.Element(f"{{{ns}}}target" if ns else "target")
+                    source.addnext(target)
+                write_codes(target, keep_edges(old_en, join_paragraphs(pair.en)), pair.codes or codes, "en")
+            if _status_20(state, current) != pair.status:
+                self._set_state(segment, pair)
         return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")

@@ -29,8 +29,10 @@ def as_utf8(data: bytes) -> bytes:
     return data
 
 
-def parse_xml(data: bytes, filename: str = "file"):
-    """Parse ``data`` or raise FormatError; entity declarations (billion laughs, XXE) are refused outright."""
+def parse_xml(data: bytes, filename: str = "file", keep_comments: bool = False):
+    """Parse ``data`` or raise FormatError; entity declarations (billion laughs, XXE) are refused outright.
+
+    ``keep_comments`` keeps comments and processing instructions (a file rewritten in place keeps them)."""
     if len(data) > MAX_XML_BYTES:
         raise FormatError(f"{filename}: the XML file is too large ({len(data) / 1048576:.0f} MB)")
     if not data.strip():
@@ -39,7 +41,8 @@ def parse_xml(data: bytes, filename: str = "file"):
         raise FormatError(f"{filename}: XML entity declarations are not allowed (possible entity expansion or "
                           "external entity attack); nothing was imported")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+                             huge_tree=False, remove_comments=not keep_comments,
+                             remove_pis=not keep_comments)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checkcase import CheckTestCase
 
 from app.checks.registry import CHECKS
+from app.model import code_char
 
 
 class TestTermMissing(CheckTestCase):
@@ -220,6 +221,58 @@ class TestEmpty(CheckTestCase):
         (["会议"], ["The meeting", "An addition"], "An addition"),
         ("会议", "   "),
     ]
+
+
+def O(n):  # noqa: E743 - the opening placeholder of paired code n
+    return code_char("open", n)
+
+
+def C(n):
+    return code_char("close", n)
+
+
+def S(n):
+    return code_char("standalone", n)
+
+
+class TestTags(CheckTestCase):
+    check_id = "tags"
+    use_glossary = False
+    good = [
+        ("你好", "Hello"),
+        (f"使用{O(1)}Python{C(1)}编写", f"written in {O(1)}Python{C(1)}"),
+        (f"第 {S(1)} 条", f"Article {S(1)} here"),
+        (f"{O(1)}加粗{C(1)}和{S(2)}", f"{O(1)}bold{C(1)} and {S(2)}"),
+        ([f"{O(1)}第一段", f"第二段{C(1)}"], [f"{O(1)}One", f"Two{C(1)}"]),  # a code across the link's paragraphs
+    ]
+    bad = [
+        (f"见图{S(1)}", "see the figure", S(1)),  # deleted
+        (f"见图{S(1)}", f"see {S(1)} the figure {S(1)}", S(1)),  # duplicated
+        ("你好", f"Hello {S(1)}", S(1)),  # added
+        (f"{O(1)}加粗{C(1)}", f"{O(1)}bold", O(1)),  # unbalanced: never closed
+        (f"{O(1)}加粗{C(1)}", f"bold{C(1)}{O(1)}", C(1)),  # closed before it opens
+        (f"{O(1)}甲{O(2)}乙{C(2)}{C(1)}", f"{O(1)}a{O(2)}b{C(1)}{C(2)}", C(1)),  # crossed
+        (f"{S(1)}和{S(2)}", f"{S(2)} and {S(1)}", S(2)),  # out of order (minor)
+        (f"使用 {O(1)}Python{C(1)} 编写", f"written in{O(1)}Python{C(1)}", O(1)),  # space lost
+    ]
+
+    def test_severities(self):
+        major = self.run((f"见图{S(1)}", "see the figure"))
+        assert [str(f.severity) for f in major] == ["major"] and major[0].zh_span == (2, 3)
+        minor = self.run((f"{S(1)}和{S(2)}", f"{S(2)} and {S(1)}"))
+        assert [str(f.severity) for f in minor] == ["minor"] and minor[0].en_span == (0, 1)
+
+
+def test_other_checks_see_the_text_without_codes_and_point_into_the_coded_text():
+    from app.checks.runner import check_document
+
+    en = f"the {O(1)}the{C(1)} report"
+    findings = check_document(["报告"], [en], [((0,), (0,))], [], checks=["repeated-word"])
+    assert [f.en_text for f in findings] == ["the the"]
+    start, end = findings[0].en_span
+    assert en[start:end] == f"the {O(1)}the"
+    clean = check_document(["报告"], [f"Re{S(1)}port"], [((0,), (0,))], [], checks=["untranslated", "double-space"])
+    assert clean == []
 
 
 def test_registry_ids_unique_and_documented():

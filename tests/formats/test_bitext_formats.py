@@ -11,7 +11,7 @@ from lxml import etree
 
 from app.errors import FormatError, InputError
 from app.formats.registry import by_name
-from app.model import TextDocument
+from app.model import TextDocument, plain_text
 from tests.formats.contract import SAMPLE_BITEXT, WHEN, FormatContract
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -90,7 +90,15 @@ class TestTmx(FormatContract):
         <tuv xml:lang="zh-CN"><seg>你好<hi>世界</hi></seg></tuv></tu>
         <tu><tuv lang="ZH-TW"><seg>只有中文</seg></tuv></tu></body></tmx>""".encode()
         first, second = self.fmt.read(data, "f.tmx").pairs
-        assert (first.zh, first.en, first.status, first.unit_id) == (("你好世界",), ("Hello world",), "translated", "a")
+        assert (plain_text(first.zh[0]), plain_text(first.en[0]), first.status, first.unit_id) == (
+            "你好世界", "Hello world", "translated", "a")
+        assert first.zh == ("你好\ue801世界\uf001",) and first.en == ("Hello \ue802world\uf002",)
+        assert [(c.n, c.name, c.wraps, bool(c.zh), bool(c.en)) for c in first.codes] == [
+            (1, "hi", True, True, False), (2, "bpt", False, False, True)]
+        assert first.codes[1].en[0].content == "&lt;b&gt;" and first.codes[1].en[1].get("i") == "1"
+        out = self.fmt.write(self.fmt.read(data, "f.tmx"))
+        assert b'<seg>Hello <bpt i="1">&lt;b&gt;</bpt>world<ept i="1">&lt;/b&gt;</ept></seg>' in out
+        assert "<seg>你好<hi>世界</hi></seg>".encode() in out
         assert (second.zh, second.en, second.status) == (("只有中文",), (), "untranslated")
 
     def test_tu_without_chinese_is_refused(self):
@@ -125,7 +133,7 @@ class TestXliff12(FormatContract):
         assert b'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"' in out
         assert b"<sdl:seg-defs>" in out and b'sdl:ref="style-7"' in out and b"<sdl:cxt-defs>" in out
         again = self.fmt.read(out, "back.sdlxliff")
-        assert [(p.en, p.status) for p in again.pairs] == [
+        assert [(tuple(map(plain_text, p.en)), p.status) for p in again.pairs] == [
             (("The Supreme People's Procuratorate",), "approved"), (("Corrected English.",), "reviewed"),
             (("Now translated.",), "rejected")]
         assert again.pairs[2].note == "needs a term"
@@ -189,14 +197,19 @@ class TestXliff20(FormatContract):
         again = self.fmt.read(out, "back.xlf")
         assert [(p.en, p.status) for p in again.pairs] == [(("Hello",), "approved"), (("World",), "reviewed")]
 
-    def test_segments_and_ignorables_are_joined(self):
+    def test_each_segment_is_a_pair_and_ignorables_stay_in_the_file(self):
         data = """<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" trgLang="en">
         <file id="f"><unit id="u1"><notes><note>n1</note></notes><segment state="reviewed"><source>第一句。</source>
         <target>One.</target></segment><ignorable><source> </source><target> </target></ignorable>
         <segment><source>第<pc id="1">二</pc>句。<ph id="2"/></source><target>Two.<cp hex="2014"/></target></segment>
         </unit></file></xliff>""".encode()
-        pair = self.fmt.read(data, "s.xlf").pairs[0]
-        assert (pair.zh, pair.en, pair.status, pair.note) == (("第一句。 第二句。",), ("One. Two.—",), "reviewed", "n1")
+        first, second = self.fmt.read(data, "s.xlf").pairs
+        assert (first.zh, first.en, first.status, first.note, first.unit_id) == (
+            ("第一句。",), ("One.",), "reviewed", "n1", "u1#1")
+        assert (plain_text(second.zh[0]), plain_text(second.en[0]), second.status, second.note, second.unit_id) == (
+            "第二句。", "Two.", "translated", "", "u1#2")
+        assert [(c.kind, c.name) for c in second.codes] == [("paired", "pc"), ("standalone", "ph"),
+                                                            ("standalone", "cp")]
 
 
 class TestCsv(FormatContract):
