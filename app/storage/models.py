@@ -39,6 +39,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Raised by logout, a password change, a reset or a deactivation: every session that carries an
+    # older value is ended (sessions hold the value they were opened with).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (CheckConstraint("role in ('admin', 'reviewer', 'translator')", name="ck_users_role"),)
 
     # The user protocol Flask-Login expects (storage does not import Flask-Login).
@@ -60,6 +63,24 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     documents: Mapped[list[Document]] = relationship(back_populates="project", order_by="Document.id")
+
+
+PROJECT_ROLES = ("translator", "reviewer")
+
+
+class ProjectMember(Base):
+    """A user's membership of a project, with the role they have in it (admins are global)."""
+
+    __tablename__ = "project_members"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user: Mapped[User] = relationship()
+    __table_args__ = (
+        CheckConstraint("role in ('translator', 'reviewer')", name="ck_project_members_role"),
+        Index("ix_project_members_user", "user_id"),
+    )
 
 
 class Document(Base):
