@@ -106,17 +106,17 @@ class JobQueue:
 
     # -- submitting -------------------------------------------------------------------------------
     def submit(self, session: Session, kind: str, *, project_id: int | None = None, user_id: int | None = None,
-               params: dict | None = None, dedupe_key: str | None = None) -> tuple[Job, bool]:
+               params: dict | None = None, dedupe_key: str | None = None, send: bool = True) -> tuple[Job, bool]:
         """Queue a job of ``kind`` (or join the one with the same ``dedupe_key``); returns ``(job, created)``.
 
         The row is added to ``session``, which the caller commits; the job is sent to the queue
-        only once that commit happens (a rolled-back submit sends nothing).
+        only once that commit happens (a rolled-back submit sends nothing). ``send=False`` keeps it
+        out of the queue, for the CLI, which then runs it in the foreground with ``run_here``.
         """
         get_kind(kind)
         job, created = store.create_or_join(session, kind, project_id=project_id, user_id=user_id, params=params,
                                             dedupe_key=dedupe_key, window_seconds=self.dedupe_seconds)
-        if created:
-            session.flush()
+        if created and send:
             self._after_commit(session, job.id)
         return job, created
 

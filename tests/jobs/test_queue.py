@@ -26,10 +26,10 @@ def _stored(db) -> tuple[int, int]:
                 s.scalar(select(func.count()).select_from(Segment)))
 
 
-def _submit(db, queue, **params) -> int:
+def _submit(db, queue, send=True, **params) -> int:
     with db.make_session() as s:
         job, created = queue.submit(s, "test.insert", project_id=db.project_id, user_id=1,
-                                    params={"project_id": db.project_id, **params})
+                                    params={"project_id": db.project_id, **params}, send=send)
         assert created and job.state == "queued"
         s.commit()
         return job.id
@@ -124,7 +124,8 @@ def test_a_job_runs_once_however_often_its_message_comes(db, make_queue, tmp_pat
 def test_run_here_reports_progress_to_the_caller(db, make_queue, tmp_path):
     """The CLI runs work in the foreground and draws its bar from these calls."""
     queue = make_queue(f"sqlite:///{tmp_path / 'q.db'}")
-    job_id = _submit(db, queue, compute=4, pause=0)
+    job_id = _submit(db, queue, send=False, compute=4, pause=0)
+    assert queue.huey.pending_count() == 0  # no consumer will race the foreground run
     calls = []
     assert queue.run_here(job_id, on_progress=lambda step, p: calls.append((step, round(p, 3)))) == "done"
     assert calls[0] == ("aligning", 0.0)
