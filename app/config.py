@@ -32,6 +32,13 @@ SETTINGS = [
     Setting("MQM_WEIGHTS", "neutral=0,minor=1,major=5,critical=25",
             "Penalty points per error severity for the quality score (MQM)"),
     Setting("MQM_THRESHOLD", 10.0, "A document passes when its penalty per 1,000 source characters is at most this"),
+    Setting("QUEUE_URL", "", "Job queue: empty for a SQLite file under instance/ (consumer threads in the server), "
+            "redis://HOST:PORT/DB for Redis shared by `duizhao worker` processes, or immediate"),
+    Setting("QUEUE_WORKERS", 2, "Jobs run at once: consumer threads in the server, or processes of `duizhao worker`"),
+    Setting("JOB_DEDUPE_SECONDS", 600.0, "A second submit with the same form token or files within this many "
+            "seconds joins the first job"),
+    Setting("JOB_STALE_SECONDS", 60.0, "A running job of a worker on another host is failed when a queue starts "
+            "after this long without a heartbeat"),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -13,6 +13,7 @@ from app.storage.models import (
     Comment,
     Document,
     Glossary,
+    Job,
     Link,
     Project,
     ProjectMember,
@@ -34,6 +35,7 @@ _PROJECT_OF = {
     "revision": lambda i: select(Document.project_id).join(Revision, Revision.document_id == Document.id)
     .where(Revision.id == i),
     "term": lambda i: select(Glossary.project_id).join(Term, Term.glossary_id == Glossary.id).where(Term.id == i),
+    "job": lambda i: select(Job.project_id).where(Job.id == i),
 }
 KINDS = tuple(_PROJECT_OF)
 

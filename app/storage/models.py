@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -340,3 +341,49 @@ class MTCache(Base):
     model_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (UniqueConstraint("text_hash", "model_id", name="uq_mt_cache_text_model"),)
+
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class Job(Base):
+    """A long piece of work run by the job queue (issue 13): an import, a re-alignment, an export…
+
+    ``progress`` (0..1) and ``step`` are written by the worker in short transactions of their own;
+    the job's work is one transaction that commits together with ``state='done'``. ``dedupe_key``
+    (a form token or a hash of the files) makes a second submit join the job instead of starting one:
+    at most one queued or running job holds a given (kind, key). ``worker_host``/``worker_pid`` and
+    ``heartbeat_at`` tell whether the worker still lives; a dead worker's job is failed when a queue
+    starts. ``params`` and ``result`` are JSON objects; ``result_id`` is the id of what the job made
+    (a document for an import).
+    """
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    step: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    params: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    result_id: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    worker_host: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    worker_pid: Mapped[int | None] = mapped_column(Integer)
+    user: Mapped[User | None] = relationship()
+    __table_args__ = (
+        CheckConstraint("state in ('queued', 'running', 'done', 'failed')", name="ck_jobs_state"),
+        CheckConstraint("progress >= 0 and progress <= 1", name="ck_jobs_progress"),
+        Index("ix_jobs_project_created", "project_id", "created_at"),
+        Index("ix_jobs_state", "state"),
+        Index("uq_jobs_active_dedupe", "kind", "dedupe_key", unique=True,
+              sqlite_where=text("state in ('queued', 'running') and dedupe_key is not null"),
+              postgresql_where=text("state in ('queued', 'running') and dedupe_key is not null")),
+    )

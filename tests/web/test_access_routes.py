@@ -68,7 +68,7 @@ def test_every_id_parameter_has_an_access_rule(app):
     for rule, names in _id_rules(app):
         for name in names:
             assert name in URL_IDS, f"{rule.rule}: parameter {name} has no rule in app/web/access.py"
-            assert URL_IDS[name] in access.KINDS or URL_IDS[name] in ("job", "user"), name
+            assert URL_IDS[name] in access.KINDS or URL_IDS[name] == "user", name
 
 
 def test_non_member_gets_404_everywhere(app, client, auth, objects, session):
