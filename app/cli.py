@@ -25,7 +25,7 @@ from app.services import Upload, exports
 from app.services import glossary as terms
 from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
 from app.services.versions import import_new_version
-from app.storage import queries
+from app.storage import access, queries
 from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
 from app.storage.models import PROJECT_ROLES, ROLES
 from app.textio import decode_bytes
@@ -125,20 +125,20 @@ def user_add(name, role, password, projects):
 
 
 def _user(session, name: str):
-    from app.storage import queries
+    return _existing(queries.user_by_name(session, name), f"user {name!r}")
 
-    user = queries.user_by_name(session, name)
-    if user is None:
-        raise InputError(f"user {name!r} does not exist")
-    return user
+
+def _existing(obj, what: str):
+    """``obj``, or an InputError saying that ``what`` does not exist."""
+    if obj is None:
+        raise InputError(f"{what} does not exist")
+    return obj
 
 
 @user_group.command("reset")
 @click.argument("name")
 def user_reset(name):
     """Give user NAME a new generated password (printed once); their sessions end."""
-    from app import services
-
     with Store() as session:
         password = services.reset_password(session, _user(session, name))
     click.echo(f"New password for {name}: {password}. Their sessions have ended.")
@@ -148,22 +148,20 @@ def user_reset(name):
 @click.argument("name")
 def user_deactivate(name):
     """Refuse user NAME's logins and end their sessions (nothing they did is removed)."""
-    from app import services
-
-    with Store() as session:
-        services.set_active(session, _user(session, name), False)
-    click.echo(f"{name} is deactivated; their sessions have ended.")
+    _set_active(name, False, "deactivated; their sessions have ended")
 
 
 @user_group.command("activate")
 @click.argument("name")
 def user_activate(name):
     """Let user NAME log in again."""
-    from app import services
+    _set_active(name, True, "active again")
 
+
+def _set_active(name: str, active: bool, said: str) -> None:
     with Store() as session:
-        services.set_active(session, _user(session, name), True)
-    click.echo(f"{name} is active again.")
+        services.set_active(session, _user(session, name), active)
+    click.echo(f"{name} is {said}.")
 
 
 @cli.group("project", cls=AppGroup)
@@ -177,8 +175,6 @@ def project_group():
 @click.option("--role", type=click.Choice(PROJECT_ROLES), required=True, help="The user's role in the project.")
 def project_add_member(project, username, role):
     """Make USERNAME a member of PROJECT with a role (or change their role)."""
-    from app import services
-
     with Store() as session:
         services.add_member(session, _project(session, project), _user(session, username), role)
     click.echo(f"{username} is a {role} in {project}.")
@@ -188,8 +184,6 @@ def project_add_member(project, username, role):
 @click.argument("project")
 def project_members(project):
     """List the members of PROJECT with their roles."""
-    from app.storage import access
-
     with Store() as session:
         for member in access.project_members(session, _project(session, project).id):
             click.echo(f"{member.user.username}\t{member.role}")
@@ -339,11 +333,7 @@ def glossary_export(project, fmt, output):
 
 
 def _project(session, name: str):
-
-    project = queries.project_by_name(session, name)
-    if project is None:
-        raise InputError(f"project {name!r} does not exist")
-    return project
+    return _existing(queries.project_by_name(session, name), f"project {name!r}")
 
 
 @cli.command("import-version")
@@ -358,9 +348,7 @@ def import_version_cmd(document, en_file, username, method, reason):
     """Import a new English version EN_FILE of DOCUMENT (its id); unchanged paragraphs keep their history."""
     upload_data = _read(en_file)
     with Store() as session:
-        user = queries.user_by_name(session, username)
-        if user is None:
-            raise InputError(f"user {username!r} does not exist")
+        user = _user(session, username)
         result = import_new_version(session, document, Upload(en_file, upload_data), user,
                                     method=method or conf()["ALIGN_METHOD"], reason=reason,
                                     max_chars=conf()["MAX_PARAGRAPH_CHARS"])
