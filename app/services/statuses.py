@@ -47,7 +47,6 @@ def confirm_status(user: User) -> str:
     return "reviewed" if can(user, "approve") else "translated"
 
 
-
 def choices(link: Link, user: User | None) -> list[tuple[str, str]]:
     """The status buttons a user is offered on a link: (status, label), the current status left out."""
     if can(user, "approve"):
