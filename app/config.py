@@ -15,6 +15,7 @@ class Setting(NamedTuple):
 
 SETTINGS = [
     Setting("DATABASE_URL", None, "SQLAlchemy URL; default a SQLite file under instance/"),
+    Setting("PORT", 5000, "Port of `make run` and `python -m app.serve`"),
     Setting("SECRET_KEY", None, "Flask secret; generated once and kept under instance/ when unset"),
     Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, "Largest file accepted for import, in bytes"),
     Setting("ADMIN_PASSWORD", None, "Password for the first admin; generated and printed when unset"),
@@ -44,9 +45,12 @@ SETTINGS = [
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
 
+BARE = ("DATABASE_URL", "PORT")  # read from the environment under their own names
+
+
 def env_name(setting: Setting) -> str:
-    """The environment variable of a setting: DUIZHAO_<NAME>, DATABASE_URL as it is."""
-    return setting.name if setting.name == "DATABASE_URL" else f"DUIZHAO_{setting.name}"
+    """The environment variable of a setting: DUIZHAO_<NAME>; DATABASE_URL and PORT as they are."""
+    return setting.name if setting.name in BARE else f"DUIZHAO_{setting.name}"
 
 
 def load(overrides: dict | None = None) -> dict:

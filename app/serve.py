@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+
+from waitress import serve
+
+from app import config, create_app
+from app.errors import AppError
+from app.storage.db import require_current
 
 
 def main(argv=None) -> int:
+    conf = config.load()  # read once; create_app gets the same values
     parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    parser.add_argument("--port", type=int, default=conf["PORT"])
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
 
-    from waitress import serve
-
-    from app import create_app
-    from app.errors import AppError
-    from app.storage.db import require_current
-
-    app = create_app()
+    app = create_app(conf)
     try:
         require_current(app.extensions["duizhao.engine"])
     except AppError as exc:

@@ -153,7 +153,6 @@ def export_alignment_csv(session: Session, document_id: int) -> bytes:
         for entry in reversed(history_entries(session, document_id, limit=None)) for c in (entry["change"],)))
 
 
-
 def glossary_export(session: Session, project: Project, fmt: str) -> Export:
     """A project's whole glossary (every status) in one of GLOSSARY_FORMATS."""
     if fmt not in GLOSSARY_FORMATS:

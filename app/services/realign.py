@@ -281,7 +281,6 @@ def mark_checked(session: Session, document_id: int, link_id: int | None, user: 
 OPERATIONS = ("merge", "split", "shift", "link", "unlink", "realign", "undo")
 
 
-
 @dataclass(frozen=True)
 class Edit:
     """One alignment operation with its arguments, as the toolbar sends it (parsed by the caller)."""

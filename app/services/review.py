@@ -20,7 +20,6 @@ MAX_SEGMENT_CHARS = 100_000
 MAX_COMMENT = 5000
 
 
-
 @dataclass
 class Row:
     """One line of the review grid: a link with its Chinese and English segments."""

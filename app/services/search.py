@@ -17,7 +17,6 @@ from app.storage.models import Document, Revision, Segment, User
 MAX_PATTERN = 500
 
 
-
 @dataclass(frozen=True)
 class Hit:
     segment_id: int

@@ -58,7 +58,6 @@ def confirm_status(user: User, project_id: int | None) -> str:
     return "reviewed" if can(user, "approve", project_id) else "translated"
 
 
-
 def choices(link: Link, user: User | None, project_id: int | None) -> list[tuple[str, str]]:
     """The status buttons a user is offered on a link: (status, label), the current status left out."""
     if can(user, "approve", project_id):
