@@ -13,6 +13,7 @@ from app.checks.chars import (
     RepeatedWordCheck,
     UntranslatedCheck,
 )
+from app.checks.consistency import ConsistencyNameCheck
 from app.checks.names import NamesPinyinCheck
 from app.checks.numbers import NumbersCheck
 from app.checks.terms import (
@@ -31,6 +32,7 @@ CHECK_CLASSES: tuple[type[Check], ...] = (
     ConsistencySourceCheck,
     ConsistencyTargetCheck,
     NamesPinyinCheck,
+    ConsistencyNameCheck,
     NumberedFormulationCheck,
     NumbersCheck,
     UntranslatedCheck,

@@ -95,9 +95,16 @@ class TestNamesPinyin(CheckTestCase):
         ("張雪樵說", "Zhang Xueqiao said"),
         ("高检网", "Gaojian Network"),  # a body, not a person
         ("会议强调", "The meeting stressed"),
+        ("文洁没有回答", "Wenjie did not answer"),  # a given name alone, one word as it should be
+        ("叶文洁看着文洁", "Ye Wenjie looked at Wenjie"),
+        ("他回到齐家屯", "He went back to Qijiatun"),  # a village: one word, as place names are
+        ("闯关东的人", "the people who went to Guandong"),
+        ("王府井大街", "Wangfujing Street"),
     ]
     bad = [
         ("童建明等", "Tongjianming and others", "Tongjianming"),
+        ("叶文洁说", "Yewenjie said", "Yewenjie"),  # a full name run together, found without the glossary
+        ("叶文洁说", "Wenjie Ye said", "Wenjie Ye"),
         ("童建明等", "Jianming Tong and others", "Jianming Tong"),
         ("童建明等", "Tong Jian-ming and others", "Tong Jian-ming"),
         ("童建明等", "Tung Chien-ming and others", "Tung Chien-ming"),
@@ -108,6 +115,36 @@ class TestNamesPinyin(CheckTestCase):
         ("童建明出席", "A deputy attended", "童建明"),  # a registered name left out
         ("單霽翔表示", "Dan Jixiang said", "Dan Jixiang"),
     ]
+
+
+class TestConsistencyName(CheckTestCase):
+    check_id = "consistency.name"
+    use_glossary = False
+    good = [
+        # the given name alone
+        (["叶文洁说", "文洁走了", "叶文洁笑了"], ["Ye Wenjie said", "Wenjie left", "Ye Wenjie laughed"]),
+        (["徐志摩来了", "徐志摩走了"], ["Hsu Chih-mo came", "Hsu Chih-mo left"]),  # legacy, but one form throughout
+        (["贾宝玉来了", "宝玉走了"], ["Jia Bao-yu came", "Bao-yu left"]),  # hyphenated throughout (Hawkes)
+        (["徐志摩来了", "徐志摩的诗"], ["Xu Zhimo came", "Xu Zhimo's poems"]),  # possessive
+        (["他回到齐家屯", "齐家屯的人"], ["He went back to Qijiatun", "the people of Qi Jiatun"]),  # not a person
+    ]
+    bad = [
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Hsu Chih-mo left"], "Hsu Chih-mo"),  # Wade–Giles
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Zhimo Xu left"], "Zhimo Xu"),  # order
+        (["徐志摩来了", "徐志摩走了", "徐志摩笑了"], ["Xu Zhimo came", "Xu Zhimo left", "Xuzhimo laughed"],
+         "Xuzhimo"),  # run together
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "XU ZHI-MO left"], "XU ZHI-MO"),  # case and hyphen
+        (["叶文洁说", "文洁走了"], ["Ye Wenjie said", "Wen-chieh left"], "Wen-chieh"),  # given name, legacy
+        (["毛泽东说", "毛泽东笑"], ["Mao Zedong said", "Mao Tsê-tung laughed"], "Mao Tsê-tung"),  # tone marks
+    ]
+
+    def test_one_finding_with_both_forms(self):
+        findings = self.run((["徐志摩来了", "徐志摩走了", "徐志摩笑了"],
+                             ["Xu Zhimo came", "Hsu Chih-mo left", "Xu Zhimo laughed"]))
+        assert len(findings) == 1
+        f = findings[0]
+        assert {r["text"]: r["count"] for r in f.extra["renderings"]} == {"Xu Zhimo": 2, "Hsu Chih-mo": 1}
+        assert f.suggestion == "Xu Zhimo" and f.en_text == "Hsu Chih-mo" and f.en_index == 1
 
 
 class TestNumberedFormulation(CheckTestCase):

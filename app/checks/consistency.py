@@ -1,0 +1,66 @@
+"""Document-level consistency without a glossary: a person name or a term rendered several ways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.checks.base import Check, DocumentContext, PairContext
+from app.checks.people import conflicting_styles, document_names
+from app.model import Issue, Severity
+
+
+def _place(pair: PairContext, span) -> dict:
+    return {"zh_index": pair.zh_indices[0] if pair.zh_indices else None,
+            "en_index": pair.en_indices[0] if pair.en_indices else None,
+            "en_span": list(span) if span else None}
+
+
+def _summary(renderings: list[dict]) -> str:
+    return "; ".join(f"'{r['text']}' ×{r['count']} (" + ", ".join(
+        f"¶{p['en_index']}" if p["en_index"] is not None else "?" for p in r["places"]) + ")" for r in renderings)
+
+
+def _name_suggestion(doc: DocumentContext, zh: str, renderings: list[dict], pinyin: str) -> str:
+    g = doc.glossary
+    for m in g.match_zh(zh):
+        e = g.entries[m.entry]
+        if e.kind == "name" and m.text == zh:
+            return e.en
+    full = [r for r in renderings if r["part"] in ("full", "reversed")]
+    best = max(full, key=lambda r: (r["count"], r["pinyin"], r["part"] == "full"), default=None)
+    return best["text"] if best else pinyin
+
+
+def _clash(a: tuple, b: tuple) -> bool:
+    return any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+
+
+class ConsistencyNameCheck(Check):
+    check_id = "consistency.name"
+    name = "Name written several ways"
+    description = ("One Chinese person name written in more than one way across the document: pinyin and a "
+                   "legacy romanisation, family name first and last, run together or not. The given or family "
+                   "name alone is not a different form.")
+    severity = Severity.MAJOR
+
+    def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
+        for zh, person in document_names(doc).items():
+            if len(person.forms) < 2:
+                continue
+            differ = conflicting_styles(person.forms)
+            if not differ:
+                continue
+            by_surface: dict[str, dict] = {}
+            for f in person.forms:
+                r = by_surface.setdefault(f.surface, {"text": f.surface, "count": 0, "places": [], "part": f.part,
+                                                      "pinyin": f.pinyin, "style": list(f.style)})
+                r["count"] += 1
+                r["places"].append(_place(f.pair, f.en_span))
+            renderings = sorted(by_surface.values(), key=lambda r: -r["count"])
+            suggestion = _name_suggestion(doc, zh, renderings, person.pinyin)
+            model = next((f.style for f in person.forms if f.surface == suggestion), person.forms[0].style)
+            odd = next((f for f in person.forms if _clash(f.style, model)), person.forms[0])
+            yield odd.pair, self.issue(
+                f"{zh} is written {len(renderings)} ways ({', '.join(differ)} differ): {_summary(renderings)}",
+                zh_span=odd.zh_span, en_span=odd.en_span, suggestion=suggestion, renderings=renderings,
+                term=zh, key_text=zh + "|" + "|".join(sorted(by_surface)))

@@ -1,0 +1,193 @@
+"""Person names of a document: found in the Chinese by surname, matched to the English by transliteration.
+
+Each link's Chinese is scanned for a surname followed by one or two characters (compound surnames
+too); a candidate is a name of the link when one of its romanisations — pinyin or Wade–Giles/postal,
+family name first or last, with any spacing, hyphens, case or tone marks (:mod:`app.terminology.romanise`)
+— is a run of capitalised words of the link's English. Candidates that are place or body names
+(齐家屯, 关东, 高检网) are left out: their last character is a place suffix, the next character a body
+suffix, or the dictionary tags the word as something other than a person. Once a full name is known,
+its given name alone (文洁 for 叶文洁) is looked up in the other links too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.checks.base import DocumentContext, PairContext
+from app.checks.names import (
+    COMPOUND_SURNAMES,
+    _family_reading,
+    _simplified,
+    _surname_re,
+    _syllables,
+    not_a_person,
+    split_name,
+)
+from app.terminology.romanise import fold, name_keys
+
+CAPWORD_RE = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ɏ]*(?:['’‘\-](?![sS]\b)[A-Za-zÀ-ɏ]+)*")  # no possessive 's
+
+
+@dataclass
+class NameForm:
+    """One English occurrence of a name."""
+
+    pair: PairContext
+    zh_span: tuple[int, int]
+    en_span: tuple[int, int]
+    surface: str
+    part: str  # full / reversed / given / family
+    pinyin: bool  # False: a spelling only a legacy romanisation gives
+    given_syllables: int = 2
+
+    @property
+    def style(self) -> tuple[str, str | None, str | None, bool | None]:
+        """(scheme, order, given-name spacing, run together): what two forms must share to be one rendering."""
+        scheme = "pinyin" if self.pinyin else "legacy"
+        order = {"full": "family first", "reversed": "given first"}.get(self.part)
+        words = self.surface.split()
+        given_words = words if order is None else (words[1:] if order == "family first" else words[:-1])
+        joined = None if order is None else len(words) == 1
+        if joined or self.given_syllables < 2:
+            given = None
+        elif len(given_words) > 1:
+            given = "syllables apart"
+        else:
+            given = "hyphenated" if "-" in given_words[0] else "one word"
+        return scheme, order, given, joined
+
+
+@dataclass
+class PersonName:
+    zh: str
+    family: tuple[str, ...]
+    given: tuple[str, ...]
+    forms: list[NameForm] = field(default_factory=list)
+
+    @property
+    def pinyin(self) -> str:
+        return "".join(self.family).capitalize() + " " + "".join(self.given).capitalize()
+
+
+def _windows(en: str, max_words: int = 3) -> dict[str, list[tuple[int, int]]]:
+    """Folded runs of 1–3 capitalised words (separated by single spaces) → their spans."""
+    words = [(m.group(), m.span()) for m in CAPWORD_RE.finditer(en)]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for i in range(len(words)):
+        key = ""
+        for k in range(i, min(i + max_words, len(words))):
+            if k > i and en[words[k - 1][1][1]:words[k][1][0]] not in (" ", "-"):
+                break
+            key += fold(words[k][0])
+            out.setdefault(key, []).append((words[i][1][0], words[k][1][1]))
+    return out
+
+
+def _syllable_parts(cand: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    parts = split_name(cand)
+    if parts is None:
+        return None
+    family_chars, given_chars = parts
+    fam = _family_reading(_simplified(family_chars))
+    given = _syllables(_simplified(given_chars))
+    if not given or not all(s.isalpha() for s in given):
+        return None
+    fam_syl = tuple(_syllables(_simplified(family_chars))) if len(family_chars) > 1 else (fam.lower(),)
+    return fam_syl, tuple(given)
+
+
+def _claim(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    if any(span[0] < e and s < span[1] for s, e in taken):
+        return False
+    taken.append(span)
+    return True
+
+
+def document_names(doc: DocumentContext) -> dict[str, PersonName]:
+    """Every person name of the document with its English forms (cached on the document)."""
+    cached = doc.__dict__.get("_names")
+    if cached is not None:
+        return cached
+    names: dict[str, PersonName] = {}
+    windows: dict[int, dict] = {}
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for n, pair in enumerate(doc.pairs):
+        if not pair.complete:
+            continue
+        zh = pair.zh
+        win = windows[n] = _windows(pair.en)
+        if not win:
+            continue
+        spans = taken.setdefault(n, [])
+        next_free = 0
+        for m in _surname_re().finditer(zh):
+            i = m.start()
+            if i < next_free:
+                continue
+            for length in (3, 4, 2):
+                cand = zh[i:i + length]
+                if len(cand) < length or not all("\u4e00" <= c <= "\u9fff" for c in cand):
+                    continue
+                if length == 4 and cand[:2] not in COMPOUND_SURNAMES and _simplified(cand[:2]) not in COMPOUND_SURNAMES:
+                    continue
+                if not_a_person(zh, cand, i + length):
+                    continue
+                syl = _syllable_parts(cand)
+                if syl is None:
+                    continue
+                keys = name_keys(*syl)
+                hits = [(key, span) for key in win if keys.get(key, ("", False))[0] in ("full", "reversed")
+                        for span in win[key]]
+                if not hits:
+                    continue
+                person = names.get(cand) or names.setdefault(cand, PersonName(cand, *syl))
+                for key, span in sorted(hits, key=lambda h: (h[1][0], -(h[1][1] - h[1][0]))):
+                    if _claim(spans, span):
+                        part, pinyin = keys[key]
+                        person.forms.append(NameForm(pair, (i, i + length), span, pair.en[span[0]:span[1]], part,
+                                                     pinyin, len(syl[1])))
+                next_free = i + length
+                break
+    # a surname and one character that end a longer name are its given name (文洁 of 叶文洁)
+    for short in [z for z in names if len(z) == 2]:
+        owner = next((p for z, p in names.items() if len(z) > 2 and z.endswith(short)), None)
+        if owner is None:
+            continue
+        keys = name_keys(owner.family, owner.given)
+        for f in names.pop(short).forms:
+            part, pinyin = keys.get(fold(f.surface), ("", False))
+            if part == "given":
+                owner.forms.append(NameForm(f.pair, f.zh_span, f.en_span, f.surface, part, pinyin, len(owner.given)))
+    # given names alone (文洁 for 叶文洁), in every link
+    for person in names.values():
+        given_zh = person.zh[len(split_name(person.zh)[0]):]
+        if len(given_zh) < 2:
+            continue  # a one-character given name alone is not a reliable mention
+        keys = name_keys(person.family, person.given)
+        for n, pair in enumerate(doc.pairs):
+            win = windows.get(n)
+            if not win or given_zh not in pair.zh:
+                continue
+            zi = pair.zh.find(given_zh)
+            for key, spans in win.items():
+                part, pinyin = keys.get(key, ("", False))
+                if part != "given":
+                    continue
+                for span in spans:
+                    if _claim(taken.setdefault(n, []), span):
+                        person.forms.append(NameForm(pair, (zi, zi + len(given_zh)), span,
+                                                     pair.en[span[0]:span[1]], part, pinyin,
+                                                     len(person.given)))
+    doc.__dict__["_names"] = names
+    return names
+
+
+STYLE_LABELS = ("romanisation", "order", "spacing of the given name", "run together")
+
+
+def conflicting_styles(forms: list[NameForm]) -> list[str]:
+    """What differs between the forms of one name (empty if they agree): a given name alone agrees
+    with the full name written the same way ('Wenjie' with 'Ye Wenjie')."""
+    styles = [f.style for f in forms]
+    return [label for k, label in enumerate(STYLE_LABELS) if len({s[k] for s in styles if s[k] is not None}) > 1]
