@@ -37,6 +37,7 @@ from app.terminology.romanise import wade_giles  # noqa: E402
 
 DATA = Path("/work/shared/bench/mac-dev")
 SCORED = ("names.pinyin", "consistency.name", "consistency.term", "term.drift")
+EVERYDAY = 3000  # jieba dictionary frequency of everyday words (大家 19177, 地方, 生活): not terms
 FOLDS = (("001", "002", "003"), ("004", "005", "006"))
 
 
@@ -159,8 +160,8 @@ def term_occurrences(zh_paras, en_paras):
                 where.setdefault(w, set()).add(p)
     out = {}
     for w, paras in where.items():
-        if len(paras) < 3 or tags.get(w) not in ("n", "nz", "nt", "vn"):
-            continue  # nouns only: a recurring term, not an everyday adverb
+        if len(paras) < 3 or tags.get(w) not in ("n", "nz", "nt", "vn") or (tok.FREQ.get(w) or 0) > EVERYDAY:
+            continue  # nouns that are not everyday vocabulary: a recurring term, not 'everyone' or 'place'
         glosses = _clean_glosses(w)
         if len(glosses) < 2:
             continue
@@ -168,8 +169,8 @@ def term_occurrences(zh_paras, en_paras):
             pat = re.compile(r"\b" + re.escape(g) + r"s?\b", re.I)
             hits = [(p, m.span()) for p in sorted(paras) for m in [pat.search(en_paras[p])] if m]
             if len(hits) >= 3:
-                others = [x for x in glosses if x != g and not re.search(r"\b" + re.escape(x) + r"\b",
-                                                                           " ".join(en_paras), re.I)]
+                others = [x for x in glosses if x not in g and g not in x
+                          and not re.search(r"\b" + re.escape(x) + r"\b", " ".join(en_paras), re.I)]
                 if others:
                     out[w] = (g, others[0], hits)
                 break

@@ -64,3 +64,46 @@ class ConsistencyNameCheck(Check):
                 f"{zh} is written {len(renderings)} ways ({', '.join(differ)} differ): {_summary(renderings)}",
                 zh_span=odd.zh_span, en_span=odd.en_span, suggestion=suggestion, renderings=renderings,
                 term=zh, key_text=zh + "|" + "|".join(sorted(by_surface)))
+
+
+def document_terms(doc: DocumentContext):
+    """The word-alignment analysis of the document's terms outside the glossary (cached on the document)."""
+    cached = doc.__dict__.get("_terms")
+    if cached is None:
+        from app.terminology.consistency import DocumentTerms
+
+        g = doc.glossary
+        skip = frozenset(z for e in g.entries for z in e.zh if e.status != "deprecated") if len(g) else frozenset()
+        names = frozenset(document_names(doc))
+        pairs = [p for p in doc.pairs if p.complete]
+        cached = doc.__dict__["_terms"] = (pairs, DocumentTerms([p.zh for p in pairs], [p.en for p in pairs],
+                                                               skip | names))
+    return cached
+
+
+class ConsistencyTermCheck(Check):
+    check_id = "consistency.term"
+    name = "Term rendered several ways"
+    description = ("A recurring Chinese term outside the glossary rendered by more than one English phrase across "
+                   "the document, found by word alignment (IBM Model 1 learned from the document, seeded with "
+                   "CC-CEDICT). Inflections, a phrase within a longer one and an acronym defined in the text "
+                   "count as one rendering.")
+    severity = Severity.MINOR
+
+    def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
+        pairs, terms = document_terms(doc)
+        for usage in terms.drifting():
+            renderings = []
+            for r in usage.renderings:
+                places = [_place(pairs[p.link], p.en_span) for p in r.places]
+                evidence = sorted(r.evidence.items(), key=lambda kv: -kv[1])[:4]
+                renderings.append({"text": r.text, "count": r.count, "places": places,
+                                   "confidence": round(r.confidence, 2),
+                                   "evidence": [f"{z}→{e} {p:.2f}" for (z, e), p in evidence]})
+            top = usage.renderings[0]
+            odd_rendering = usage.renderings[1]
+            odd = odd_rendering.places[0]
+            yield pairs[odd.link], self.issue(
+                f"{usage.zh} is rendered {len(renderings)} ways: {_summary(renderings)}",
+                zh_span=odd.zh_span, en_span=odd.en_span, suggestion=top.text, renderings=renderings,
+                term=usage.zh, key_text=usage.zh + "|" + "|".join(sorted(r["text"].lower() for r in renderings)))

@@ -13,7 +13,7 @@ from app.checks.chars import (
     RepeatedWordCheck,
     UntranslatedCheck,
 )
-from app.checks.consistency import ConsistencyNameCheck
+from app.checks.consistency import ConsistencyNameCheck, ConsistencyTermCheck
 from app.checks.names import NamesPinyinCheck
 from app.checks.numbers import NumbersCheck
 from app.checks.terms import (
@@ -29,6 +29,7 @@ CHECK_CLASSES: tuple[type[Check], ...] = (
     TermForbiddenCheck,
     TermFormCheck,
     TermDriftCheck,
+    ConsistencyTermCheck,
     ConsistencySourceCheck,
     ConsistencyTargetCheck,
     NamesPinyinCheck,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from checkcase import CheckTestCase
 
 from app.checks.registry import CHECKS
+from app.checks.runner import check_document
+from app.terminology.glossary import load_glossary_csv
 
 
 class TestTermMissing(CheckTestCase):
@@ -145,6 +147,46 @@ class TestConsistencyName(CheckTestCase):
         f = findings[0]
         assert {r["text"]: r["count"] for r in f.extra["renderings"]} == {"Xu Zhimo": 2, "Hsu Chih-mo": 1}
         assert f.suggestion == "Xu Zhimo" and f.en_text == "Hsu Chih-mo" and f.en_index == 1
+
+
+def _party_doc(variant: str, variant_index: int = 4):
+    """Six links on 党组 (Party leadership group) with one English rendering swapped for ``variant``."""
+    zh = ["党组召开会议", "党组研究工作", "党组听取汇报", "党组审议文件", "党组部署任务", "党组提出要求"]
+    en = ["The Party Leadership Group held a meeting", "The Party Leadership Group studied the work",
+          "The Party Leadership Group heard the report", "The Party Leadership Group reviewed the document",
+          "The Party Leadership Group deployed the tasks", "The Party Leadership Group set out requirements"]
+    en[variant_index] = en[variant_index].replace("Party Leadership Group", variant)
+    return zh, en
+
+
+class TestConsistencyTerm(CheckTestCase):
+    check_id = "consistency.term"
+    use_glossary = False
+    good = [
+        _party_doc("Party Leadership Group"),
+        _party_doc("Party leadership groups"),  # case and plural
+        _party_doc("Leadership Group"),  # a phrase within the longer one
+        (["会议", "会议"], ["The meeting", "The meeting"]),
+    ]
+    bad = [
+        _party_doc("Party Group", 4) + ("Party Group",),
+        _party_doc("Party Committee", 2) + ("Party Committee",),
+    ]
+
+    def test_glossary_terms_are_left_to_term_drift(self):
+        zh, en = _party_doc("Party Group")
+        links = [((i,), (i,)) for i in range(len(zh))]
+        glossary = load_glossary_csv("zh,en\n党组,Party leadership group\n")
+        assert check_document(zh, en, links, glossary, checks=[self.check_id]) == []
+
+    def test_renderings_counts_places_and_evidence(self):
+        (f,) = self.run(_party_doc("Party Group", 4))
+        assert f.suggestion == "Party Leadership Group"
+        assert [(r["text"], r["count"]) for r in f.extra["renderings"]] == [("Party Leadership Group", 5),
+                                                                           ("Party Group", 1)]
+        assert f.extra["renderings"][1]["places"][0]["en_index"] == 4
+        assert all(r["evidence"] for r in f.extra["renderings"])
+        assert any(e.startswith("党组→") for e in f.extra["renderings"][0]["evidence"])
 
 
 class TestNumberedFormulation(CheckTestCase):
