@@ -70,14 +70,19 @@ def document_terms(doc: DocumentContext):
     """The word-alignment analysis of the document's terms outside the glossary (cached on the document)."""
     cached = doc.__dict__.get("_terms")
     if cached is None:
-        from app.terminology.consistency import DocumentTerms
+        from app.terminology.consistency import SETTINGS, DocumentTerms
 
         g = doc.glossary
         skip = frozenset(z for e in g.entries for z in e.zh if e.status != "deprecated") if len(g) else frozenset()
         names = frozenset(document_names(doc))
         pairs = [p for p in doc.pairs if p.complete]
-        cached = doc.__dict__["_terms"] = (pairs, DocumentTerms([p.zh for p in pairs], [p.en for p in pairs],
-                                                               skip | names))
+        limit = SETTINGS.max_document_links
+        total = len(pairs)
+        if total > limit:  # a very long document: terms are compared over an even sample of its links
+            pairs = pairs[::-(-total // limit)]
+        tokenised = [(p.en_tokens.norm.split(), list(p.en_tokens.spans)) for p in pairs]
+        terms = DocumentTerms([p.zh for p in pairs], [p.en for p in pairs], skip | names, en_tokenised=tokenised)
+        cached = doc.__dict__["_terms"] = (pairs, terms, total)
     return cached
 
 
@@ -91,7 +96,8 @@ class ConsistencyTermCheck(Check):
     severity = Severity.MINOR
 
     def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
-        pairs, terms = document_terms(doc)
+        pairs, terms, total = document_terms(doc)
+        whole = "" if len(pairs) == total else f"; compared over {len(pairs)} of the document's {total} links"
         for usage in terms.drifting():
             renderings = []
             for r in usage.renderings:
@@ -103,7 +109,9 @@ class ConsistencyTermCheck(Check):
             top = usage.renderings[0]
             odd_rendering = usage.renderings[1]
             odd = odd_rendering.places[0]
+            sample = (f" (in {usage.sampled} of the {len(set(usage.links))} links it occurs in{whole})"
+                      if usage.sampled else (f" ({whole[2:]})" if whole else ""))
             yield pairs[odd.link], self.issue(
-                f"{usage.zh} is rendered {len(renderings)} ways: {_summary(renderings)}",
+                f"{usage.zh} is rendered {len(renderings)} ways{sample}: {_summary(renderings)}",
                 zh_span=odd.zh_span, en_span=odd.en_span, suggestion=top.text, renderings=renderings,
                 term=usage.zh, key_text=usage.zh + "|" + "|".join(sorted(r["text"].lower() for r in renderings)))

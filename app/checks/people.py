@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.checks.base import DocumentContext, PairContext
 from app.checks.names import (
@@ -72,18 +73,45 @@ class PersonName:
 
 def _windows(en: str, max_words: int = 3) -> dict[str, list[tuple[int, int]]]:
     """Folded runs of 1–3 capitalised words (separated by single spaces) → their spans."""
-    words = [(m.group(), m.span()) for m in CAPWORD_RE.finditer(en)]
+    words = [(fold(m.group()), m.span()) for m in CAPWORD_RE.finditer(en)]
     out: dict[str, list[tuple[int, int]]] = {}
     for i in range(len(words)):
         key = ""
         for k in range(i, min(i + max_words, len(words))):
             if k > i and en[words[k - 1][1][1]:words[k][1][0]] not in (" ", "-"):
                 break
-            key += fold(words[k][0])
+            key += words[k][0]
             out.setdefault(key, []).append((words[i][1][0], words[k][1][1]))
     return out
 
 
+def _cap_words(en: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Folded capitalised words of the English and their prefixes up to six letters."""
+    words = frozenset(fold(m.group()) for m in CAPWORD_RE.finditer(en))
+    return words, frozenset(w[:k] for w in words for k in range(2, min(len(w), 6) + 1))
+
+
+def _may_be_named(head: str, words: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """A quick test before the full one: a spelling of the surname starts or is a capitalised word."""
+    whole, prefixes = words
+    for fam in {head, head[0]}:
+        reading = _family_reading(_simplified(fam)) if fam in COMPOUND_SURNAMES or len(fam) == 1 else None
+        if reading is None:
+            continue
+        forms = _family_forms(reading.lower())
+        if forms & prefixes or forms & whole:
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _family_forms(reading: str) -> frozenset[str]:
+    from app.terminology.romanise import syllable_forms
+
+    return syllable_forms(fold(reading)) | frozenset({fold(reading)})
+
+
+@lru_cache(maxsize=100_000)
 def _syllable_parts(cand: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     parts = split_name(cand)
     if parts is None:
@@ -116,14 +144,15 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
         if not pair.complete:
             continue
         zh = pair.zh
-        win = windows[n] = _windows(pair.en)
-        if not win:
+        words = _cap_words(pair.en)
+        if not words[0]:
             continue
+        win = None
         spans = taken.setdefault(n, [])
         next_free = 0
         for m in _surname_re().finditer(zh):
             i = m.start()
-            if i < next_free:
+            if i < next_free or not _may_be_named(zh[i:i + 2], words):
                 continue
             for length in (3, 4, 2):
                 cand = zh[i:i + length]
@@ -137,7 +166,9 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
                 if syl is None:
                     continue
                 keys = name_keys(*syl)
-                hits = [(key, span) for key in win if keys.get(key, ("", False))[0] in ("full", "reversed")
+                if win is None:
+                    win = windows[n] = _windows(pair.en)
+                hits = [(key, span) for key in keys.keys() & win.keys() if keys[key][0] in ("full", "reversed")
                         for span in win[key]]
                 if not hits:
                     continue
@@ -166,15 +197,17 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
             continue  # a one-character given name alone is not a reliable mention
         keys = name_keys(person.family, person.given)
         for n, pair in enumerate(doc.pairs):
-            win = windows.get(n)
-            if not win or given_zh not in pair.zh:
+            if given_zh not in pair.zh or not pair.complete:
                 continue
+            win = windows.get(n)
+            if win is None:
+                win = windows[n] = _windows(pair.en)
             zi = pair.zh.find(given_zh)
-            for key, spans in win.items():
-                part, pinyin = keys.get(key, ("", False))
+            for key in keys.keys() & win.keys():
+                part, pinyin = keys[key]
                 if part != "given":
                     continue
-                for span in spans:
+                for span in win[key]:
                     if _claim(taken.setdefault(n, []), span):
                         person.forms.append(NameForm(pair, (zi, zi + len(given_zh)), span,
                                                      pair.en[span[0]:span[1]], part, pinyin,

@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -46,6 +46,9 @@ class Settings:
     strong_posterior: float = 0.6  # a token the term explains this much is a seed without the reverse direction
     max_words: int = 6
     confidence: float = 0.5  # what a rendering the dictionary does not give needs (found twice at least)
+    max_links: int = 150  # a term in more links than this is analysed on an even sample of the document…
+    max_views: int = 250  # …of about this many links (bounds a long document's cost)
+    max_document_links: int = 500  # a longer document is compared over an even sample of this many links
     dictionary_fallback: bool = True  # an occurrence alignment leaves unrendered may be rendered by a gloss
     zh_max_freq: int = 3000  # jieba frequency above which a word is everyday vocabulary, not a term
     everyday_ratio: float = 2.0  # a word in this many times more links than the term (+2) is everyday
@@ -63,9 +66,8 @@ def _tokenizer():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
+    jieba.dt.initialize()
+    return jieba.dt  # shared with jieba.posseg, whose tags are read too
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +79,24 @@ def _word_tags() -> dict:
 
 def zh_words(text: str) -> list[tuple[str, int, int]]:
     return [(w, s, e) for w, s, e in _tokenizer().tokenize(text, HMM=False) if not w.isspace()]
+
+
+@dataclass
+class _LinkView:
+    post: np.ndarray  # NULL + Chinese words × English content tokens
+    by_type: np.ndarray  # the same summed per distinct word (row 0 NULL)
+    types: dict[str, int]
+    rev_best: np.ndarray  # per Chinese word: its best English token, -1 for NULL
+    claimer: np.ndarray  # per English token: the word (type) that claims it both ways, 0 if none
+
+    @cached_property
+    def glossers(self) -> dict[str, set[str]]:
+        """English token -> words of the link whose glosses give it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for w in self.types:
+            for t in gloss_tokens(w):
+                out[t].add(w)
+        return out
 
 
 @dataclass
@@ -109,6 +129,7 @@ class TermUsage:
     links: list[int]
     renderings: list[TermRendering]  # grouped, commonest first
     unrendered: int = 0
+    sampled: int | None = None  # links analysed, when the term is in more than Settings.max_links
 
     @property
     def drifting(self) -> bool:
@@ -119,15 +140,16 @@ class DocumentTerms:
     """The word-alignment analysis of one document (links given as joined Chinese and English texts)."""
 
     def __init__(self, zh_links: Sequence[str], en_links: Sequence[str], skip_zh: frozenset[str] = frozenset(),
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, en_tokenised: Sequence | None = None):
+        """``en_tokenised``: (normalised tokens, spans) of each English link, if the caller has them."""
         self.settings = settings or SETTINGS
         self.zh_links, self.en_links = zh_links, en_links
         self.tokens: list[LinkTokens] = []
         self.all_en: list[tuple[list[str], list[tuple[int, int]]]] = []
         cut = [[w for w in zh_words(zh) if not re.match(r"^[\W\d_]+$", w[0])] for zh in zh_links]
         cut = _merge_words(_split_compounds(cut), skip_zh)
-        for en, words in zip(en_links, cut, strict=True):
-            toks, spans = en_tokens(en)
+        for n, (en, words) in enumerate(zip(en_links, cut, strict=True)):
+            toks, spans = en_tokenised[n] if en_tokenised is not None else en_tokens(en)
             content = [k for k, t in enumerate(toks) if t not in EN_STOP and not t.isdigit()]
             self.all_en.append((toks, spans))
             self.tokens.append(LinkTokens([w for w, _, _ in words], [(s, e) for _, s, e in words],
@@ -136,6 +158,9 @@ class DocumentTerms:
         self.model = LexicalModel(self.tokens) if self.terms else None
         self.reverse = LexicalModel([_swap(lk) for lk in self.tokens], seed=False) if self.terms else None
         self.acronyms = self._acronyms()
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for z, ws in sorted(self.terms.items(), key=lambda kv: -len(kv[1])):
+            self._by_first[ws[0]].append((z, ws))
 
     # -- 1. candidates ------------------------------------------------------------------------------
     def _candidates(self, skip_zh: frozenset[str]) -> dict[str, tuple[str, ...]]:
@@ -169,7 +194,15 @@ class DocumentTerms:
                     and not (tags.get(b) or "n").startswith(("a", "v", "d"))):
                 terms.pop(b, None)
                 terms[a + b] = (a, b)
-        return {z: ws for z, ws in terms.items() if not any(s in z or z in s for s in skip_zh)}
+        if not skip_zh:
+            return terms
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for z in skip_zh:
+            auto.add_word(z, z)
+        auto.make_automaton()
+        return {z: ws for z, ws in terms.items() if z not in skip_zh and next(auto.iter(z), None) is None}
 
     # -- 3. acronyms ----------------------------------------------------------------------------------
     def _acronyms(self) -> dict[str, tuple[str, ...]]:
@@ -185,14 +218,12 @@ class DocumentTerms:
         """(term, rows of its words in the link, its Chinese spans) for every term of link n."""
         lk = self.tokens[n]
         out = []
-        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-        for z, ws in self.terms.items():
-            by_first[ws[0]].append((z, ws))
+        by_first = self._by_first
         found: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
         i = 0
         while i < len(lk.zh):
             hit = None
-            for z, ws in sorted(by_first.get(lk.zh[i], ()), key=lambda x: -len(x[1])):
+            for z, ws in by_first.get(lk.zh[i], ()):
                 if tuple(lk.zh[i:i + len(ws)]) == ws:
                     hit = (z, ws)
                     break
@@ -208,55 +239,56 @@ class DocumentTerms:
             out.append((z, rows, spans))
         return out
 
-    def renderings_at(self, n: int, post, rpost, term: str, rows: list[int], k: int):
+    def view(self, n: int) -> _LinkView:
+        """What every term of link n is compared with: the posteriors summed per word, both directions."""
+        lk = self.tokens[n]
+        post = self.model.posteriors(lk, n)
+        rpost = self.reverse.posteriors(_swap(lk), n)
+        types: dict[str, int] = {}
+        row_type = np.array([types.setdefault(w, len(types) + 1) for w in lk.zh], dtype=np.int64)
+        by_type = np.zeros((len(types) + 1, post.shape[1]))
+        by_type[0] = post[0]
+        np.add.at(by_type, row_type, post[1:])
+        best_type = by_type[1:].argmax(axis=0) + 1 if len(types) else np.zeros(post.shape[1], dtype=np.int64)
+        rev_best = rpost.argmax(axis=0) - 1  # each Chinese word's best English token (-1: NULL)
+        claimer = np.zeros(post.shape[1], dtype=np.int64)  # a word that claims the token both ways
+        for i, j in enumerate(rev_best.tolist()):
+            if j >= 0 and best_type[j] == row_type[i]:
+                claimer[j] = row_type[i]
+        return _LinkView(post, by_type, types, rev_best, claimer)
+
+    def renderings_at(self, n: int, v: _LinkView, term: str, rows: list[int], k: int):
         """Up to k phrases of link n that render the term: (content token columns, confidence).
 
         Seeds are tokens both directions agree on: the term's words explain the token better than any
         other word does (Chinese→English), and the token is the best English match of one of the term's
-        words (English→Chinese). A phrase grows from a seed over adjacent tokens either direction links
-        to the term (stop words may bridge them)."""
-        lk = self.tokens[n]
+        words (English→Chinese). A phrase grows from a seed over adjacent tokens the term explains best,
+        and over capitalised neighbours no other word claims in both directions (stop words may bridge)."""
         st = self.settings
-        if post.shape[1] == 0:
+        if v.post.shape[1] == 0:
             return []
-        mine = set(self.terms[term])
-        by_word: dict[str, list[int]] = defaultdict(list)
-        for i, w in enumerate(lk.zh, start=1):
-            if w not in mine:
-                by_word[w].append(i)
-        mass = post[rows].sum(axis=0)
-        others = [post[ids].sum(axis=0) for ids in by_word.values()] + [post[0]]
-        rival = np.max(np.stack(others), axis=0)
+        mine = [v.types[w] for w in set(self.terms[term]) if w in v.types]
+        mass = v.post[rows].sum(axis=0)
+        others = v.by_type.copy()
+        others[mine] = -1.0
+        rival = others.max(axis=0)
         fwd = {j for j, m in enumerate(mass.tolist()) if m >= st.min_posterior and m >= rival[j]}
-        rev = set()
-        for i in rows:
-            col = rpost[:, i - 1]
-            best = int(col.argmax())
-            if best > 0:
-                rev.add(best - 1)
+        rev = {int(v.rev_best[i - 1]) for i in rows} - {-1}
         seeds = {j for j in fwd & rev if mass[j] >= st.token_posterior} | {
             j for j in fwd if mass[j] >= st.strong_posterior}
-        linked = sorted(fwd)
         runs: list[list[int]] = []
-        for j in linked:
+        for j in sorted(fwd):
             if runs and len(runs[-1]) < st.max_words and self._bridge(n, runs[-1][-1], j):
                 runs[-1].append(j)
             else:
                 runs.append([j])
-        # a token another word claims in both directions (its best token, and it explains the token best)
-        claimed = np.zeros(post.shape[1])
-        for ids in by_word.values():
-            w_mass = post[ids].sum(axis=0)
-            for i in ids:
-                best = int(rpost[:, i - 1].argmax()) - 1
-                if best >= 0 and w_mass[best] >= rival[best] - 1e-12:
-                    claimed[best] = max(claimed[best], w_mass[best])
+        claimed = np.where(np.isin(v.claimer, mine) | (v.claimer == 0), 0.0,
+                           v.by_type[v.claimer, np.arange(len(v.claimer))])
         runs = [self._grow(n, c, claimed, mass) for c in runs if seeds.intersection(c)]
-        phrases = runs
-        scored = sorted(phrases, key=lambda c: -float(mass[c].sum()))[:k]
+        scored = sorted(runs, key=lambda c: -float(mass[c].sum()))[:k]
         return [(c, float(mass[c].max())) for c in sorted(scored)]
 
-    def glossed_at(self, n: int, term: str, gl: frozenset[str], found, k: int):
+    def glossed_at(self, n: int, v: _LinkView, term: str, gl: frozenset[str], found, k: int):
         """Where alignment found fewer renderings than occurrences: runs of tokens the dictionary gives for
         the term and for no other word of the link (a one-off synonym the model has no counts for)."""
         if not gl or not self.settings.dictionary_fallback:
@@ -264,8 +296,7 @@ class DocumentTerms:
         lk = self.tokens[n]
         used = {j for cols, _ in found for j in cols}
         mine = set(self.terms[term])
-        other = frozenset().union(*(gloss_tokens(w) for w in set(lk.zh) - mine))
-        hits = [j for j, e in enumerate(lk.en) if e in gl and e not in other and j not in used]
+        hits = [j for j, e in enumerate(lk.en) if e in gl and not (v.glossers.get(e, set()) - mine) and j not in used]
         runs: list[list[int]] = []
         for j in hits:
             if runs and self._bridge(n, runs[-1][-1], j):
@@ -313,18 +344,29 @@ class DocumentTerms:
         raw: dict[str, dict[tuple[str, ...], TermRendering]] = defaultdict(dict)
         links_of: dict[str, list[int]] = defaultdict(list)
         missing: Counter = Counter()
-        for n, lk in enumerate(self.tokens):
-            occ = self.occurrences(n)
-            if not occ:
-                continue
-            post = self.model.posteriors(lk)
-            rpost = self.reverse.posteriors(_swap(lk))
-            for term, rows, zh_spans in occ:
+        per_link = [self.occurrences(n) for n in range(len(self.tokens))]
+        for n, occ in enumerate(per_link):
+            for term, _rows, _spans in occ:
                 links_of[term].append(n)
+        # a term in very many links is analysed on an even sample of them (the finding says so)
+        cap = self.settings.max_links
+        stride = max(1, -(-len(self.tokens) // self.settings.max_views))
+        chosen = {t: {n for n in ls if n % stride == 0} if len(ls) > cap else None
+                  for t, ls in links_of.items()}  # one sample of the document's links for all such terms
+        self.sampled = {t: len(c) for t, c in chosen.items() if c is not None}
+        views: dict[int, _LinkView] = {}
+        for n, occ in enumerate(per_link):
+            lk = self.tokens[n]
+            for term, rows, zh_spans in occ:
+                if chosen[term] is not None and n not in chosen[term]:
+                    continue
+                v = views.get(n)
+                if v is None:
+                    v = views[n] = self.view(n)
                 gl = frozenset().union(*(gloss_tokens(w) for w in self.terms[term]))
-                found = self.renderings_at(n, post, rpost, term, rows, len(zh_spans))
+                found = self.renderings_at(n, v, term, rows, len(zh_spans))
                 if len(found) < len(zh_spans):
-                    found = sorted(found + self.glossed_at(n, term, gl, found, len(zh_spans) - len(found)))
+                    found = sorted(found + self.glossed_at(n, v, term, gl, found, len(zh_spans) - len(found)))
                 missing[term] += len(zh_spans) - len(found)
                 for (cols, conf), zspan in zip(found, zh_spans + zh_spans[-1:] * len(found), strict=False):
                     key = tuple(lk.en[j] for j in cols)
@@ -336,7 +378,7 @@ class DocumentTerms:
                     r.places.append(Place(n, zspan, (start, end)))
                     r.glossed = r.glossed or any(t in gl for t in key)
                     for j in cols:
-                        best = max(rows, key=lambda i: post[i, j])
+                        best = max(rows, key=lambda i: v.post[i, j])
                         w = lk.zh[best - 1]
                         r.evidence[(w, lk.en[j])] = self.model.prob(w, lk.en[j])
         out = []
@@ -346,7 +388,8 @@ class DocumentTerms:
             for r in by_key.values():
                 r.places.sort(key=lambda p: (p.link, p.en_span))
             groups = self._group(list(by_key.values()))
-            out.append(TermUsage(term, self.terms[term], links_of[term], groups, missing[term]))
+            out.append(TermUsage(term, self.terms[term], links_of[term], groups, missing[term],
+                                 self.sampled.get(term)))
         return out
 
     def _same(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -411,7 +454,7 @@ class DocumentTerms:
                 continue  # the other renderings recur too: a deliberate choice, not a slip
             if st.all_glossed and not all(g.glossed for g in good[:2]):
                 continue
-            out.append(TermUsage(u.zh, u.words, u.links, good, u.unrendered))
+            out.append(TermUsage(u.zh, u.words, u.links, good, u.unrendered, u.sampled))
         return out
 
 
@@ -420,10 +463,18 @@ def _merge_words(cut: list[list[tuple[str, int, int]]], words: frozenset[str]) -
     words = frozenset(w for w in words if 2 <= len(w) <= 4)
     if not words:
         return cut
+    firsts = {w[0] for w in words}
     out = []
     for toks in cut:
+        if not any(len(w) == 1 and w in firsts for w, _, _ in toks):
+            out.append(toks)
+            continue
         new, i = [], 0
         while i < len(toks):
+            if toks[i][0][0] not in firsts:
+                new.append(toks[i])
+                i += 1
+                continue
             for k in (4, 3, 2):
                 piece = toks[i:i + k]
                 joined = "".join(w for w, _, _ in piece)

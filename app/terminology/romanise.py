@@ -40,8 +40,13 @@ _OTHER = {
 }
 
 
+_ASCII_DROP = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalpha()))
+
+
 def fold(text: str) -> str:
     """Lower case, no tone marks or umlauts, no spaces, hyphens or apostrophes: 'Hsü Chih-mo' → 'hsuchihmo'."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_DROP)
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if "a" <= c <= "z")
 
