@@ -61,3 +61,23 @@ def test_gb18030_input(tmp_path):
     result = run(str(zh), EN, "--glossary", GLOSSARY, "--format", "json")
     assert result.exit_code == 0
     assert any(d["en_text"] == "two maintenance" for d in json.loads(result.output))
+
+
+def test_without_a_glossary_the_demo_drift_is_reported():
+    """Issue 15's done-when: no glossary, and still the drifting terms and the run-together name."""
+    data = json.loads(run(ZH, EN, "--format", "json").output)
+    drift = {d["extra"]["term"]: d for d in data if d["check"] == "consistency.term"}
+    assert {"全国两会", "信访", "党组"} <= set(drift)
+    assert {"Party Leadership Group", "Party Group"} <= {r["text"] for r in drift["党组"]["extra"]["renderings"]}
+    assert len(drift["全国两会"]["extra"]["renderings"]) >= 3
+    assert any(d["check"] == "names.pinyin" and d["en_text"] == "Tongjianming" for d in data)
+
+
+def test_the_seed_files_without_a_glossary():
+    seed = Path("/work/shared/seed")
+    if not seed.exists():
+        pytest.skip("the shared seed is not on this machine")
+    data = json.loads(run(str(seed / "zh-source.txt"), str(seed / "000_a09e699c147a1733.txt"),
+                          "--format", "json").output)
+    terms = {d["extra"]["term"] for d in data if d["check"] == "consistency.term"}
+    assert {"全国两会", "信访", "党组"} <= terms
