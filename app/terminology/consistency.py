@@ -338,9 +338,18 @@ class DocumentTerms:
         return cols
 
     def usage(self) -> list[TermUsage]:
-        """Every candidate term with its grouped renderings."""
+        """Every candidate term with its grouped renderings (kept until the alignment settings change)."""
         if self.model is None:
             return []
+        st = self.settings
+        key = (st.token_posterior, st.min_posterior, st.strong_posterior, st.max_words, st.dictionary_fallback,
+               st.max_links, st.max_views)
+        if self.__dict__.get("_usage_key") != key:
+            self._usage = self._compute_usage()
+            self._usage_key = key
+        return self._usage
+
+    def _compute_usage(self) -> list[TermUsage]:
         raw: dict[str, dict[tuple[str, ...], TermRendering]] = defaultdict(dict)
         links_of: dict[str, list[int]] = defaultdict(list)
         missing: Counter = Counter()
