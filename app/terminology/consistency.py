@@ -112,7 +112,7 @@ class TermRendering:
     key: tuple[str, ...]
     places: list[Place] = field(default_factory=list)
     confidence: float = 0.0  # mean over its places of the best token's posterior
-    evidence: dict[tuple[str, str], float] = field(default_factory=dict)  # (zh word, en token) -> t(e|f)
+    evidence: dict[tuple[str, str], float] = field(default_factory=dict)  # (zh word, English word) -> t(e|f)
     glossed: bool = False  # one of its tokens is in the term's CC-CEDICT glosses
 
     @property
@@ -389,7 +389,8 @@ class DocumentTerms:
                     for j in cols:
                         best = max(rows, key=lambda i: v.post[i, j])
                         w = lk.zh[best - 1]
-                        r.evidence[(w, lk.en[j])] = self.model.prob(w, lk.en[j])
+                        surface = self.en_links[n][lk.en_spans[j][0]:lk.en_spans[j][1]]
+                        r.evidence[(w, surface)] = self.model.prob(w, lk.en[j])
         out = []
         for term, by_key in raw.items():
             for r in by_key.values():

@@ -44,7 +44,7 @@ def test_a_synonym_is_drift():
                                                                     ("Party Committee", 1)]
     assert drift["党组"].renderings[1].places[0].link == 2
     evidence = drift["党组"].renderings[0].evidence
-    assert evidence[("党组", "group")] > 0.1
+    assert evidence[("党组", "Group")] > 0.1
 
 
 def test_an_established_rendering_is_needed():
