@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from app.terminology.wordalign import EN_STOP, LexicalModel, LinkTokens, en_tokens, gloss_tokens
+from app.terminology.wordalign import EN_STOP, LexicalModel, LinkTokens, en_tokens, gloss_tokens, short_glosses
 
 ZH_STOP = frozenset("""我们 他们 你们 一个 一些 这个 那个 这些 那些 以及 进一步 不断 坚持 要求 强调 指出 加强 推进
 推动 持续 全面 深入 认真 切实 更好 更加 实现 提升 落实 贯彻 工作 会议 重要 问题 方面 情况 发展 建设 开展 作为 进行
@@ -47,8 +47,8 @@ class Settings:
     max_words: int = 6
     confidence: float = 0.5  # what a rendering the dictionary does not give needs (found twice at least)
     max_links: int = 150  # a term in more links than this is analysed on an even sample of the document…
-    max_views: int = 250  # …of about this many links (bounds a long document's cost)
-    max_document_links: int = 500  # a longer document is compared over an even sample of this many links
+    max_views: int = 200  # …of about this many links (bounds a long document's cost)
+    max_document_links: int = 300  # a longer document is compared over an even sample of this many links
     dictionary_fallback: bool = True  # an occurrence alignment leaves unrendered may be rendered by a gloss
     zh_max_freq: int = 3000  # jieba frequency above which a word is everyday vocabulary, not a term
     everyday_ratio: float = 2.0  # a word in this many times more links than the term (+2) is everyday
@@ -397,14 +397,17 @@ class DocumentTerms:
                 r.confidence /= max(r.count, 1)
             for r in by_key.values():
                 r.places.sort(key=lambda p: (p.link, p.en_span))
-            groups = self._group(list(by_key.values()))
+            pieces = tuple(p for w in self.terms[term] for p in short_glosses(w))
+            groups = self._group(list(by_key.values()), pieces)
             out.append(TermUsage(term, self.terms[term], links_of[term], groups, missing[term],
                                  self.sampled.get(term)))
         return out
 
-    def _same(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-        if a == b or _contains(a, b) or _contains(b, a):
+    def _same(self, a: tuple[str, ...], b: tuple[str, ...], pieces=()) -> bool:
+        if a == b or _contains(a, b) or _contains(b, a) or _contains_similar(a, b) or _contains_similar(b, a):
             return True
+        if len(a) == len(b) == 1 and any(a[0] in p and b[0] in p for p in pieces):
+            return True  # two words of one short definition ('straight', 'line' of 'straight line')
         if len(a) == len(b) and all(_similar(x, y) for x, y in zip(a, b, strict=True)):
             return True  # irregular inflections: lent / lend, fluctuation / fluctuat(ing)
         for x, y in ((a, b), (b, a)):
@@ -416,12 +419,13 @@ class DocumentTerms:
                     return True
         return False
 
-    def _group(self, renderings: list[TermRendering]) -> list[TermRendering]:
+    def _group(self, renderings: list[TermRendering], pieces=()) -> list[TermRendering]:
         renderings.sort(key=lambda r: (-r.count, -len(r.key)))
         groups: list[TermRendering] = []
         for r in renderings:
             for g in groups:
-                if self._same(g.key, r.key) or any(self._same(k, r.key) for k in g.__dict__.get("_keys", ())):
+                if self._same(g.key, r.key, pieces) or any(self._same(k, r.key, pieces)
+                                                           for k in g.__dict__.get("_keys", ())):
                     g.confidence = (g.confidence * g.count + r.confidence * r.count) / (g.count + r.count)
                     g.places.extend(r.places)
                     g.evidence.update(r.evidence)
@@ -522,6 +526,13 @@ def _split_compounds(cut: list[list[tuple[str, int, int]]]) -> list[list[tuple[s
                 new.extend([(w[:split], s, s + split), (w[split:], s + split, e)])
         out.append(new)
     return out
+
+
+def _contains_similar(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    """small is within big up to inflection: ('lent',) in ('lend', 'money')."""
+    n = len(small)
+    return 0 < n < len(big) and any(all(_similar(x, y) for x, y in zip(big[i:i + n], small, strict=True))
+                                    for i in range(len(big) - n + 1))
 
 
 def _similar(x: str, y: str) -> bool:

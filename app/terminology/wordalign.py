@@ -106,13 +106,25 @@ def gloss_tokens(word: str) -> frozenset[str]:
         return frozenset().union(*(gloss_tokens(c) for c in word))
     out: set[str] = set()
     for d in defs:
-        d = re.sub(r"\[[^\]]*\]|\S*\|\S*", " ", d)
+        d = re.sub(r"\[[^\]]*\]|\S*\|\S*", " ", d)  # no pinyin or variants
         out.update(_acronyms(d))
         for m in TOKEN_RE.finditer(d):
             t = normalise_token(m.group())
             if t and t not in EN_STOP and len(t) > 1:
                 out.add(t)
     return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def short_glosses(word: str) -> tuple[frozenset[str], ...]:
+    """The content tokens of each short (one- to three-word) definition: 直线 → {straight, line}."""
+    out = []
+    for d in definitions(word):
+        d = re.sub(r"\[[^\]]*\]|\S*\|\S*|\([^)]*\)", " ", d)
+        toks = {normalise_token(m.group()) for m in TOKEN_RE.finditer(d)} - EN_STOP - {""}
+        if 2 <= len(toks) <= 3:
+            out.append(frozenset(toks))
+    return tuple(out)
 
 
 @lru_cache(maxsize=100_000)
@@ -262,4 +274,4 @@ class LexicalModel:
         return t / t.sum(axis=0, keepdims=True)
 
 
-__all__ = ["LexicalModel", "LinkTokens", "gloss_tokens", "char_gloss_tokens", "en_tokens", "EN_STOP"]
+__all__ = ["LexicalModel", "LinkTokens", "gloss_tokens", "char_gloss_tokens", "short_glosses", "en_tokens", "EN_STOP"]
