@@ -68,7 +68,10 @@ def not_a_person(zh: str, cand: str, end: int) -> bool:
     if cand[-1] in PLACE_SUFFIXES or zh[end:end + 1] in INSTITUTION_SUFFIXES:
         return True
     tag = _word_tags().get(cand)
-    return tag is not None and not tag.startswith("nr")
+    if tag is None or tag.startswith("nr"):
+        return False
+    # jieba's tags are unreliable for longer names (周恩来 is tagged a time word): there only places and bodies
+    return len(cand) == 2 or tag in ("ns", "nt")
 
 
 

@@ -129,6 +129,8 @@ class TestConsistencyName(CheckTestCase):
         (["贾宝玉来了", "宝玉走了"], ["Jia Bao-yu came", "Bao-yu left"]),  # hyphenated throughout (Hawkes)
         (["徐志摩来了", "徐志摩的诗"], ["Xu Zhimo came", "Xu Zhimo's poems"]),  # possessive
         (["他回到齐家屯", "齐家屯的人"], ["He went back to Qijiatun", "the people of Qi Jiatun"]),  # not a person
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Xu left"]),  # the family name alone
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "xu zhimo left"]),  # not capitalised: not a name form
     ]
     bad = [
         (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Hsu Chih-mo left"], "Hsu Chih-mo"),  # Wade–Giles
@@ -138,6 +140,8 @@ class TestConsistencyName(CheckTestCase):
         (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "XU ZHI-MO left"], "XU ZHI-MO"),  # case and hyphen
         (["叶文洁说", "文洁走了"], ["Ye Wenjie said", "Wen-chieh left"], "Wen-chieh"),  # given name, legacy
         (["毛泽东说", "毛泽东笑"], ["Mao Zedong said", "Mao Tsê-tung laughed"], "Mao Tsê-tung"),  # tone marks
+        (["蒋介石说", "蒋介石笑"], ["Jiang Jieshi said", "Chiang Chieh-shih laughed"], "Chiang Chieh-shih"),
+        (["周恩来说", "周恩来笑"], ["Zhou Enlai said", "Chou En-lai laughed"], "Chou En-lai"),
     ]
 
     def test_one_finding_with_both_forms(self):
