@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from app.checks.base import Check, DocumentContext, PairContext
@@ -66,6 +68,12 @@ class ConsistencyNameCheck(Check):
                 term=zh, key_text=zh + "|" + "|".join(sorted(by_surface)))
 
 
+# The analyses of the last few documents: re-checking a long document after an edit outside its sample of
+# links, or a page view of an unchanged one, reuses the lexical model. (Plain data, no IO.)
+_RECENT: OrderedDict = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+
+
 def document_terms(doc: DocumentContext):
     """The word-alignment analysis of the document's terms outside the glossary (cached on the document)."""
     cached = doc.__dict__.get("_terms")
@@ -80,8 +88,19 @@ def document_terms(doc: DocumentContext):
         total = len(pairs)
         if total > limit:  # a very long document: terms are compared over an even sample of its links
             pairs = pairs[::-(-total // limit)]
-        tokenised = [(p.en_tokens.norm.split(), list(p.en_tokens.spans)) for p in pairs]
-        terms = DocumentTerms([p.zh for p in pairs], [p.en for p in pairs], skip | names, en_tokenised=tokenised)
+        key = (tuple((p.zh, p.en) for p in pairs), skip | names, id(SETTINGS))
+        with _RECENT_LOCK:
+            terms = _RECENT.get(key)
+            if terms is not None:
+                _RECENT.move_to_end(key)
+        if terms is None:
+            tokenised = [(p.en_tokens.norm.split(), list(p.en_tokens.spans)) for p in pairs]
+            terms = DocumentTerms([p.zh for p in pairs], [p.en for p in pairs], skip | names, en_tokenised=tokenised)
+            terms.usage()  # computed once, before other threads can see it
+            with _RECENT_LOCK:
+                _RECENT[key] = terms
+                while len(_RECENT) > 4:
+                    _RECENT.popitem(last=False)
         cached = doc.__dict__["_terms"] = (pairs, terms, total)
     return cached
 

@@ -132,54 +132,62 @@ def _claim(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
     return True
 
 
+def _link_names(zh: str, en: str):
+    """(name, syllables, zh span, en span, part, pinyin?) for the full names of one link."""
+    words = _cap_words(en)
+    if not words[0]:
+        return
+    win = None
+    spans: list[tuple[int, int]] = []
+    next_free = 0
+    for m in _surname_re().finditer(zh):
+        i = m.start()
+        if i < next_free or not _may_be_named(zh[i:i + 2], words):
+            continue
+        for length in (3, 4, 2):
+            cand = zh[i:i + length]
+            if len(cand) < length or not all("\u4e00" <= c <= "\u9fff" for c in cand):
+                continue
+            if length == 4 and cand[:2] not in COMPOUND_SURNAMES and _simplified(cand[:2]) not in COMPOUND_SURNAMES:
+                continue
+            if not_a_person(zh, cand, i + length):
+                continue
+            syl = _syllable_parts(cand)
+            if syl is None:
+                continue
+            keys = name_keys(*syl)
+            if win is None:
+                win = _windows(en)
+            hits = [(key, span) for key in keys.keys() & win.keys() if keys[key][0] in ("full", "reversed")
+                    for span in win[key]]
+            if not hits:
+                continue
+            for key, span in sorted(hits, key=lambda h: (h[1][0], -(h[1][1] - h[1][0]))):
+                if _claim(spans, span):
+                    part, pinyin = keys[key]
+                    yield cand, syl, (i, i + length), span, part, pinyin
+            next_free = i + length
+            break
+
+
 def document_names(doc: DocumentContext) -> dict[str, PersonName]:
     """Every person name of the document with its English forms (cached on the document)."""
     cached = doc.__dict__.get("_names")
     if cached is not None:
         return cached
     names: dict[str, PersonName] = {}
-    windows: dict[int, dict] = {}
     taken: dict[int, list[tuple[int, int]]] = {}
     for n, pair in enumerate(doc.pairs):
         if not pair.complete:
             continue
-        zh = pair.zh
-        words = _cap_words(pair.en)
-        if not words[0]:
-            continue
-        win = None
+        found = pair._memo("people", pair.zh + "\x1f" + pair.en, lambda p=pair: tuple(_link_names(p.zh, p.en)))
         spans = taken.setdefault(n, [])
-        next_free = 0
-        for m in _surname_re().finditer(zh):
-            i = m.start()
-            if i < next_free or not _may_be_named(zh[i:i + 2], words):
-                continue
-            for length in (3, 4, 2):
-                cand = zh[i:i + length]
-                if len(cand) < length or not all("\u4e00" <= c <= "\u9fff" for c in cand):
-                    continue
-                if length == 4 and cand[:2] not in COMPOUND_SURNAMES and _simplified(cand[:2]) not in COMPOUND_SURNAMES:
-                    continue
-                if not_a_person(zh, cand, i + length):
-                    continue
-                syl = _syllable_parts(cand)
-                if syl is None:
-                    continue
-                keys = name_keys(*syl)
-                if win is None:
-                    win = windows[n] = _windows(pair.en)
-                hits = [(key, span) for key in keys.keys() & win.keys() if keys[key][0] in ("full", "reversed")
-                        for span in win[key]]
-                if not hits:
-                    continue
-                person = names.get(cand) or names.setdefault(cand, PersonName(cand, *syl))
-                for key, span in sorted(hits, key=lambda h: (h[1][0], -(h[1][1] - h[1][0]))):
-                    if _claim(spans, span):
-                        part, pinyin = keys[key]
-                        person.forms.append(NameForm(pair, (i, i + length), span, pair.en[span[0]:span[1]], part,
-                                                     pinyin, len(syl[1])))
-                next_free = i + length
-                break
+        for cand, syl, zh_span, en_span, part, pinyin in found:
+            person = names.get(cand) or names.setdefault(cand, PersonName(cand, *syl))
+            spans.append(en_span)
+            person.forms.append(NameForm(pair, zh_span, en_span, pair.en[en_span[0]:en_span[1]], part, pinyin,
+                                         len(syl[1])))
+    windows: dict[int, dict] = {}
     # a surname and one character that end a longer name are its given name (文洁 of 叶文洁)
     for short in [z for z in names if len(z) == 2]:
         owner = next((p for z, p in names.items() if len(z) > 2 and z.endswith(short)), None)
@@ -201,7 +209,7 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
                 continue
             win = windows.get(n)
             if win is None:
-                win = windows[n] = _windows(pair.en)
+                win = windows[n] = pair._memo("name windows", pair.en, lambda p=pair: _windows(p.en))
             zi = pair.zh.find(given_zh)
             for key in keys.keys() & win.keys():
                 part, pinyin = keys[key]
