@@ -150,8 +150,6 @@ def _link_names(zh: str, en: str):
                 continue
             if length == 4 and cand[:2] not in COMPOUND_SURNAMES and _simplified(cand[:2]) not in COMPOUND_SURNAMES:
                 continue
-            if not_a_person(zh, cand, i + length):
-                continue
             syl = _syllable_parts(cand)
             if syl is None:
                 continue
@@ -160,7 +158,7 @@ def _link_names(zh: str, en: str):
                 win = _windows(en)
             hits = [(key, span) for key in keys.keys() & win.keys() if keys[key][0] in ("full", "reversed")
                     for span in win[key]]
-            if not hits:
+            if not hits or not_a_person(zh, cand, i + length):
                 continue
             for key, span in sorted(hits, key=lambda h: (h[1][0], -(h[1][1] - h[1][0]))):
                 if _claim(spans, span):

@@ -47,8 +47,8 @@ class Settings:
     max_words: int = 6
     confidence: float = 0.5  # what a rendering the dictionary does not give needs (found twice at least)
     max_links: int = 150  # a term in more links than this is analysed on an even sample of the document…
-    max_views: int = 200  # …of about this many links (bounds a long document's cost)
-    max_document_links: int = 300  # a longer document is compared over an even sample of this many links
+    max_views: int = 150  # …of about this many links (bounds a long document's cost)
+    max_document_links: int = 200  # a longer document is compared over an even sample of this many links
     dictionary_fallback: bool = True  # an occurrence alignment leaves unrendered may be rendered by a gloss
     zh_max_freq: int = 3000  # jieba frequency above which a word is everyday vocabulary, not a term
     everyday_ratio: float = 2.0  # a word in this many times more links than the term (+2) is everyday
