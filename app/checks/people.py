@@ -71,9 +71,16 @@ class PersonName:
         return "".join(self.family).capitalize() + " " + "".join(self.given).capitalize()
 
 
+@lru_cache(maxsize=64)
+def _cap_tokens(en: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """The folded capitalised words of an English text with their spans."""
+    return tuple((fold(m.group()), m.span()) for m in CAPWORD_RE.finditer(en))
+
+
+@lru_cache(maxsize=64)
 def _windows(en: str, max_words: int = 3) -> dict[str, list[tuple[int, int]]]:
     """Folded runs of 1–3 capitalised words (separated by single spaces) → their spans."""
-    words = [(fold(m.group()), m.span()) for m in CAPWORD_RE.finditer(en)]
+    words = _cap_tokens(en)
     out: dict[str, list[tuple[int, int]]] = {}
     for i in range(len(words)):
         key = ""
@@ -85,9 +92,10 @@ def _windows(en: str, max_words: int = 3) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+@lru_cache(maxsize=64)
 def _cap_words(en: str) -> tuple[frozenset[str], frozenset[str]]:
     """Folded capitalised words of the English and their prefixes up to six letters."""
-    words = frozenset(fold(m.group()) for m in CAPWORD_RE.finditer(en))
+    words = frozenset(w for w, _ in _cap_tokens(en))
     return words, frozenset(w[:k] for w in words for k in range(2, min(len(w), 6) + 1))
 
 
@@ -185,7 +193,6 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
             spans.append(en_span)
             person.forms.append(NameForm(pair, zh_span, en_span, pair.en[en_span[0]:en_span[1]], part, pinyin,
                                          len(syl[1])))
-    windows: dict[int, dict] = {}
     # a surname and one character that end a longer name are its given name (文洁 of 叶文洁)
     for short in [z for z in names if len(z) == 2]:
         owner = next((p for z, p in names.items() if len(z) > 2 and z.endswith(short)), None)
@@ -197,27 +204,36 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
             if part == "given":
                 owner.forms.append(NameForm(f.pair, f.zh_span, f.en_span, f.surface, part, pinyin, len(owner.given)))
     # given names alone (文洁 for 叶文洁), in every link
+    givens = []
     for person in names.values():
         given_zh = person.zh[len(split_name(person.zh)[0]):]
-        if len(given_zh) < 2:
-            continue  # a one-character given name alone is not a reliable mention
-        keys = name_keys(person.family, person.given)
+        if len(given_zh) >= 2:  # a one-character given name alone is not a reliable mention
+            givens.append((person, given_zh, name_keys(person.family, person.given)))
+    if givens:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for k, (_person, given_zh, _keys) in enumerate(givens):
+            auto.add_word(given_zh, k)
+        auto.make_automaton()
         for n, pair in enumerate(doc.pairs):
-            if given_zh not in pair.zh or not pair.complete:
+            if not pair.complete:
                 continue
-            win = windows.get(n)
-            if win is None:
-                win = windows[n] = pair._memo("name windows", pair.en, lambda p=pair: _windows(p.en))
-            zi = pair.zh.find(given_zh)
-            for key in keys.keys() & win.keys():
-                part, pinyin = keys[key]
-                if part != "given":
-                    continue
-                for span in win[key]:
-                    if _claim(taken.setdefault(n, []), span):
-                        person.forms.append(NameForm(pair, (zi, zi + len(given_zh)), span,
-                                                     pair.en[span[0]:span[1]], part, pinyin,
-                                                     len(person.given)))
+            hits = {k: end - len(givens[k][1]) + 1 for end, k in auto.iter(pair.zh)}
+            if not hits:
+                continue
+            win = pair._memo("name windows", pair.en, lambda p=pair: _windows(p.en))
+            for k, zi in hits.items():
+                person, given_zh, keys = givens[k]
+                for key in keys.keys() & win.keys():
+                    part, pinyin = keys[key]
+                    if part != "given":
+                        continue
+                    for span in win[key]:
+                        if _claim(taken.setdefault(n, []), span):
+                            person.forms.append(NameForm(pair, (zi, zi + len(given_zh)), span,
+                                                         pair.en[span[0]:span[1]], part, pinyin,
+                                                         len(person.given)))
     doc.__dict__["_names"] = names
     return names
 

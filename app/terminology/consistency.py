@@ -190,7 +190,7 @@ class DocumentTerms:
                 terms[w] = (w,)
         for (a, b), n in bigram.items():
             if (n >= 2 and special(b) and a not in ZH_STOP and n >= 0.8 * count[b] and len(a + b) <= 8
-                    and not (tags.get(b) or "n").startswith(("a", "v", "d"))):
+                    and ((freq.get(b) or 0) <= RARE_FREQ or not (tags.get(b) or "n").startswith(("a", "v", "d")))):
                 terms.pop(b, None)
                 terms[a + b] = (a, b)
         if not skip_zh:
