@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-align bench-check bench-review clean
+.PHONY: run test lint bench bench-align bench-check bench-consistency bench-review clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,13 +32,17 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## bench: every benchmark, printed as tables
-bench: bench-align bench-check bench-review
+bench: bench-align bench-check bench-consistency bench-review
 
 bench-align: $(STAMP)
 	$(BIN)/python bench/bench_align.py
 
 bench-check: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+
+## bench-consistency: names and terms rendered several ways, no glossary, on MAC-Dev with injected variants
+bench-consistency: $(STAMP)
+	$(BIN)/python bench/bench_consistency.py --tune
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -51,6 +51,28 @@ WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+")
 # Characters that end names of bodies and places: a candidate name followed by one is not a person.
 INSTITUTION_SUFFIXES = frozenset("网院局部委厅所会办处室站报社台街路区县市省村镇山河湖桥寺馆园校厂司行")
 NAME_WORD_RE = re.compile(r"[A-Za-zÀ-ɏ]+(?:['’][A-Za-zÀ-ɏ]+)*")
+# Last characters of place names (villages, towns, passes, rivers…): 齐家屯, 张家口, 王家庄.
+# (Characters common at the end of given names, such as 山, 江, 田, are left out.)
+PLACE_SUFFIXES = frozenset("屯村庄镇县堡沟营铺店寨岭湾州城乡坊桥峪坡港岛府街路区省市寺庙殿楼阁坝坪塘洼滩岗垭场井")
+
+
+def _word_tags() -> dict:
+    from app.terminology.tables import word_tags
+
+    return word_tags()
+
+
+def not_a_person(zh: str, cand: str, end: int) -> bool:
+    """A surname-initial candidate that names a place or body, or that the dictionary knows as another word."""
+    if cand[-1] in PLACE_SUFFIXES or zh[end:end + 1] in INSTITUTION_SUFFIXES:
+        return True
+    tag = _word_tags().get(cand)
+    if tag is None or tag.startswith("nr"):
+        return False
+    # jieba's tags are unreliable for longer names (周恩来 is tagged a time word): there only places and bodies
+    return len(cand) == 2 or tag in ("ns", "nt")
+
+
 
 
 @lru_cache(maxsize=50_000)
@@ -184,7 +206,10 @@ class NamesPinyinCheck(Check):
     check_id = "names.pinyin"
     name = "Person name in pinyin"
     description = ("A Chinese person's name must be pinyin, family name first, given name as one word "
-                   "(\"Tong Jianming\"); flags run-together, reversed, split and legacy spellings.")
+                   "(\"Tong Jianming\"); flags run-together, reversed, split and legacy spellings. Without a "
+                   "glossary entry only full names (a surname and a two-character given name) are held to the "
+                   "run-together, split and case rules: never a given name alone, nor a place name "
+                   "(齐家屯 Qijiatun, 关东 Guandong).")
     severity = Severity.MAJOR
 
     def check_pair(self, pair: PairContext) -> Iterable[Issue]:
@@ -214,8 +239,13 @@ class NamesPinyinCheck(Check):
             given_chars = zh[len(split_name(zh)[0]):] if split_name(zh) else ""
             forms = find_name_forms(pair.en, family, given, _syllables(given_chars) if given_chars else ())
             expected = f"{family} {given}"
+            # A surname and one character may be a given name alone (文洁 of 叶文洁): written as one word
+            # or split it is right or wrong depending on which, so only a glossary name is held to a form.
+            ambiguous = not registered and len(given_chars) < 2
             for kind, span in forms:
                 if kind == "ok" or span in reported or any(s <= span[0] < e for s, e in reported):
+                    continue
+                if ambiguous and kind != "reversed":
                     continue
                 reported.add(span)
                 yield self.issue(f"'{pair.en[span[0]:span[1]]}' for {zh}: {MESSAGES[kind]} ('{expected}')",
@@ -271,8 +301,8 @@ class NamesPinyinCheck(Check):
                     continue
                 if any(s < i + length and i < e for s, e in skip):
                     continue
-                if zh[i + length:i + length + 1] in INSTITUTION_SUFFIXES:
-                    continue  # 高检网, 王府井: part of a place or body, not a person
+                if not_a_person(zh, cand, i + length):
+                    continue  # 高检网, 齐家屯, 关东: part of a place or body, not a person
                 py = name_pinyin(cand)
                 if py is None or _fold(py[1]) not in en_low:
                     continue

@@ -13,6 +13,7 @@ from app.checks.chars import (
     RepeatedWordCheck,
     UntranslatedCheck,
 )
+from app.checks.consistency import ConsistencyNameCheck, ConsistencyTermCheck
 from app.checks.names import NamesPinyinCheck
 from app.checks.numbers import NumbersCheck
 from app.checks.tags import TagCheck
@@ -29,9 +30,11 @@ CHECK_CLASSES: tuple[type[Check], ...] = (
     TermForbiddenCheck,
     TermFormCheck,
     TermDriftCheck,
+    ConsistencyTermCheck,
     ConsistencySourceCheck,
     ConsistencyTargetCheck,
     NamesPinyinCheck,
+    ConsistencyNameCheck,
     NumberedFormulationCheck,
     NumbersCheck,
     TagCheck,

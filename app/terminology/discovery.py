@@ -41,6 +41,7 @@ class Rendering:
     text: str
     count: int = 0
     places: list[int] = field(default_factory=list)  # English paragraph indices
+    evidence: list[str] = field(default_factory=list)  # aligned word pairs: '党组→group 0.34'
 
 
 @dataclass
@@ -367,10 +368,12 @@ def discover_terms(
                 need[term][j] -= 1
                 progress = True
 
+    lexicon = _lexicon(zh_paras, en_paras, links)
     candidates = []
-    for term, (src, per_para, _links, gloss, _gtok) in info.items():
+    for term, (src, per_para, _links, gloss, gtok) in info.items():
         total = sum(per_para.values())
         ordered = sorted(renderings[term].values(), key=lambda r: -r.count)
+        ordered = [r for r in ordered if _translates(lexicon, term, r, gtok)]
         unrendered = sum(max(v, 0) for v in need[term].values())
         cand = Candidate(term, total, sorted(per_para), ordered, unrendered, gloss, src, term in known)
         cand.score = (len(ordered) > 1) * 100 + total + 2 * len(term) + (5 if src != "repeated" else 0)
@@ -378,6 +381,49 @@ def discover_terms(
             candidates.append(cand)
     candidates.sort(key=lambda c: (-c.drifting, -c.score, c.zh))
     return candidates[:limit]
+
+
+EVIDENCE_T = 0.05  # t(e|f) from which an English word counts as a translation of one of the term's words
+
+
+def _lexicon(zh_paras: Sequence[str], en_paras: Sequence[str], links):
+    """The document's lexical model over its links (IBM Model 1 seeded with CC-CEDICT), or None."""
+    from app.terminology.consistency import DocumentTerms
+
+    zh = [" ".join(zh_paras[i] for i in src) for src, tgt in links if src and tgt]
+    en = [" ".join(en_paras[j] for j in tgt) for src, tgt in links if src and tgt]
+    if not zh:
+        return None
+    terms = DocumentTerms(zh, en)
+    if terms.model is None:
+        from app.terminology.wordalign import LexicalModel
+
+        terms.model = LexicalModel(terms.tokens)
+    return terms.model
+
+
+def _translates(lexicon, term: str, rendering: Rendering, gtok: frozenset[str]) -> bool:
+    """Keep a rendering only if alignment or the dictionary links one of its words to the term; note why."""
+    from app.terminology.consistency import zh_words
+    from app.terminology.wordalign import EN_STOP, en_tokens
+
+    words = [w for w, _, _ in zh_words(term)] or [term]
+    toks, spans = en_tokens(rendering.text)
+    pairs = []
+    for e, (a, b) in zip(toks, spans, strict=True):
+        if e in EN_STOP:
+            continue
+        surface = rendering.text[a:b]
+        if lexicon is not None:
+            f, p = max(((f, lexicon.prob(f, e)) for f in words), key=lambda x: x[1])
+            if p >= EVIDENCE_T:
+                pairs.append((p, f"{f}→{surface} {p:.2f}"))
+                continue
+        if e in gtok:
+            pairs.append((0.0, f"{term}→{surface} (CC-CEDICT)"))
+    pairs.sort(key=lambda x: -x[0])
+    rendering.evidence = [text for _, text in pairs[:4]]
+    return bool(pairs)
 
 
 def _overlap(g: Sequence[str], gtok: frozenset[str]) -> float:

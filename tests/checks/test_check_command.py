@@ -92,3 +92,23 @@ def test_csv_output_guards_spreadsheet_formulas():
                       en_index=0, zh_text="+1", en_text="@SUM(A1)")
     row = next(csv.DictReader(io.StringIO(findings_to_csv([finding]))))
     assert row["message"] == "'=HYPERLINK(\"x\")" and row["zh_text"] == "'+1" and row["en_text"] == "'@SUM(A1)"
+
+
+def test_without_a_glossary_the_demo_drift_is_reported():
+    """Issue 15's done-when: no glossary, and still the drifting terms and the run-together name."""
+    data = json.loads(run(ZH, EN, "--format", "json").output)
+    drift = {d["extra"]["term"]: d for d in data if d["check"] == "consistency.term"}
+    assert {"全国两会", "信访", "党组"} <= set(drift)
+    assert {"Party Leadership Group", "Party Group"} <= {r["text"] for r in drift["党组"]["extra"]["renderings"]}
+    assert len(drift["全国两会"]["extra"]["renderings"]) >= 3
+    assert any(d["check"] == "names.pinyin" and d["en_text"] == "Tongjianming" for d in data)
+
+
+def test_the_seed_files_without_a_glossary():
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seed"  # shared/ lies beside the checkout
+    if not seed.exists():
+        pytest.skip("the shared seed is not on this machine")
+    data = json.loads(run(str(seed / "zh-source.txt"), str(seed / "000_a09e699c147a1733.txt"),
+                          "--format", "json").output)
+    terms = {d["extra"]["term"] for d in data if d["check"] == "consistency.term"}
+    assert {"全国两会", "信访", "党组"} <= terms

@@ -5,7 +5,9 @@ from __future__ import annotations
 from checkcase import CheckTestCase
 
 from app.checks.registry import CHECKS
+from app.checks.runner import check_document
 from app.model import code_char
+from app.terminology.glossary import load_glossary_csv
 
 
 class TestTermMissing(CheckTestCase):
@@ -96,9 +98,16 @@ class TestNamesPinyin(CheckTestCase):
         ("張雪樵說", "Zhang Xueqiao said"),
         ("高检网", "Gaojian Network"),  # a body, not a person
         ("会议强调", "The meeting stressed"),
+        ("文洁没有回答", "Wenjie did not answer"),  # a given name alone, one word as it should be
+        ("叶文洁看着文洁", "Ye Wenjie looked at Wenjie"),
+        ("他回到齐家屯", "He went back to Qijiatun"),  # a village: one word, as place names are
+        ("闯关东的人", "the people who went to Guandong"),
+        ("王府井大街", "Wangfujing Street"),
     ]
     bad = [
         ("童建明等", "Tongjianming and others", "Tongjianming"),
+        ("叶文洁说", "Yewenjie said", "Yewenjie"),  # a full name run together, found without the glossary
+        ("叶文洁说", "Wenjie Ye said", "Wenjie Ye"),
         ("童建明等", "Jianming Tong and others", "Jianming Tong"),
         ("童建明等", "Tong Jian-ming and others", "Tong Jian-ming"),
         ("童建明等", "Tung Chien-ming and others", "Tung Chien-ming"),
@@ -109,6 +118,80 @@ class TestNamesPinyin(CheckTestCase):
         ("童建明出席", "A deputy attended", "童建明"),  # a registered name left out
         ("單霽翔表示", "Dan Jixiang said", "Dan Jixiang"),
     ]
+
+
+class TestConsistencyName(CheckTestCase):
+    check_id = "consistency.name"
+    use_glossary = False
+    good = [
+        # the given name alone
+        (["叶文洁说", "文洁走了", "叶文洁笑了"], ["Ye Wenjie said", "Wenjie left", "Ye Wenjie laughed"]),
+        (["徐志摩来了", "徐志摩走了"], ["Hsu Chih-mo came", "Hsu Chih-mo left"]),  # legacy, but one form throughout
+        (["贾宝玉来了", "宝玉走了"], ["Jia Bao-yu came", "Bao-yu left"]),  # hyphenated throughout (Hawkes)
+        (["徐志摩来了", "徐志摩的诗"], ["Xu Zhimo came", "Xu Zhimo's poems"]),  # possessive
+        (["他回到齐家屯", "齐家屯的人"], ["He went back to Qijiatun", "the people of Qi Jiatun"]),  # not a person
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Xu left"]),  # the family name alone
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "xu zhimo left"]),  # not capitalised: not a name form
+    ]
+    bad = [
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Hsu Chih-mo left"], "Hsu Chih-mo"),  # Wade–Giles
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "Zhimo Xu left"], "Zhimo Xu"),  # order
+        (["徐志摩来了", "徐志摩走了", "徐志摩笑了"], ["Xu Zhimo came", "Xu Zhimo left", "Xuzhimo laughed"],
+         "Xuzhimo"),  # run together
+        (["徐志摩来了", "徐志摩走了"], ["Xu Zhimo came", "XU ZHI-MO left"], "XU ZHI-MO"),  # case and hyphen
+        (["叶文洁说", "文洁走了"], ["Ye Wenjie said", "Wen-chieh left"], "Wen-chieh"),  # given name, legacy
+        (["毛泽东说", "毛泽东笑"], ["Mao Zedong said", "Mao Tsê-tung laughed"], "Mao Tsê-tung"),  # tone marks
+        (["蒋介石说", "蒋介石笑"], ["Jiang Jieshi said", "Chiang Chieh-shih laughed"], "Chiang Chieh-shih"),
+        (["周恩来说", "周恩来笑"], ["Zhou Enlai said", "Chou En-lai laughed"], "Chou En-lai"),
+    ]
+
+    def test_one_finding_with_both_forms(self):
+        findings = self.run((["徐志摩来了", "徐志摩走了", "徐志摩笑了"],
+                             ["Xu Zhimo came", "Hsu Chih-mo left", "Xu Zhimo laughed"]))
+        assert len(findings) == 1
+        f = findings[0]
+        assert {r["text"]: r["count"] for r in f.extra["renderings"]} == {"Xu Zhimo": 2, "Hsu Chih-mo": 1}
+        assert f.suggestion == "Xu Zhimo" and f.en_text == "Hsu Chih-mo" and f.en_index == 1
+
+
+def _party_doc(variant: str, variant_index: int = 4):
+    """Six links on 党组 (Party leadership group) with one English rendering swapped for ``variant``."""
+    zh = ["党组召开会议", "党组研究工作", "党组听取汇报", "党组审议文件", "党组部署任务", "党组提出要求"]
+    en = ["The Party Leadership Group held a meeting", "The Party Leadership Group studied the work",
+          "The Party Leadership Group heard the report", "The Party Leadership Group reviewed the document",
+          "The Party Leadership Group deployed the tasks", "The Party Leadership Group set out requirements"]
+    en[variant_index] = en[variant_index].replace("Party Leadership Group", variant)
+    return zh, en
+
+
+class TestConsistencyTerm(CheckTestCase):
+    check_id = "consistency.term"
+    use_glossary = False
+    good = [
+        _party_doc("Party Leadership Group"),
+        _party_doc("Party leadership groups"),  # case and plural
+        _party_doc("Leadership Group"),  # a phrase within the longer one
+        (["会议", "会议"], ["The meeting", "The meeting"]),
+    ]
+    bad = [
+        _party_doc("Party Group", 4) + ("Party Group",),
+        _party_doc("Party Committee", 2) + ("Party Committee",),
+    ]
+
+    def test_glossary_terms_are_left_to_term_drift(self):
+        zh, en = _party_doc("Party Group")
+        links = [((i,), (i,)) for i in range(len(zh))]
+        glossary = load_glossary_csv("zh,en\n党组,Party leadership group\n")
+        assert check_document(zh, en, links, glossary, checks=[self.check_id]) == []
+
+    def test_renderings_counts_places_and_evidence(self):
+        (f,) = self.run(_party_doc("Party Group", 4))
+        assert f.suggestion == "Party Leadership Group"
+        assert [(r["text"], r["count"]) for r in f.extra["renderings"]] == [("Party Leadership Group", 5),
+                                                                           ("Party Group", 1)]
+        assert f.extra["renderings"][1]["places"][0]["en_index"] == 4
+        assert all(r["evidence"] for r in f.extra["renderings"])
+        assert any(e.startswith("党组→") for e in f.extra["renderings"][0]["evidence"])
 
 
 class TestNumberedFormulation(CheckTestCase):

@@ -146,3 +146,34 @@ def test_dismissed_findings_stay_dismissed(demo, findings):
                            dismissed=frozenset({target.key}))
     assert target.key not in {f.key for f in again}
     assert len(again) == len(findings) - 1
+
+
+@pytest.fixture(scope="module")
+def bare_findings(demo):
+    zh, en, links = demo
+    return check_document(zh, en, links)
+
+
+@pytest.mark.parametrize("term,rendering", [
+    ("全国两会", "NPC and CPPCC"),
+    ("党组", "Party Group"),
+    ("信访", "letters and visits"),
+])
+def test_drift_without_a_glossary(bare_findings, term, rendering):
+    drift = [f for f in bare_findings if f.check == "consistency.term" and f.extra["term"] == term]
+    assert len(drift) == 1
+    renderings = drift[0].extra["renderings"]
+    assert rendering in {r["text"] for r in renderings}
+    assert len(renderings) >= 2 and renderings[0]["count"] >= renderings[1]["count"]
+    for r in renderings:
+        assert r["count"] == len(r["places"]) and r["evidence"]
+
+
+def test_names_without_a_glossary(bare_findings):
+    names = [f for f in bare_findings if f.check == "names.pinyin"]
+    assert [f.en_text for f in names] == ["Tongjianming"]
+    assert not any(f.check == "consistency.name" for f in bare_findings)  # every other name is written one way
+
+
+def test_consistency_is_left_to_the_glossary_checks_when_a_glossary_has_the_terms(findings):
+    assert not any(f.check == "consistency.term" and f.extra["term"] in ("全国两会", "信访", "党组") for f in findings)

@@ -64,3 +64,19 @@ def test_glossary_terms_are_marked_and_report_prints():
 
 def test_empty_input():
     assert discover_terms([], [], []) == []
+
+
+@pytest.mark.parametrize("term,unrelated", [
+    ("全国两会", "important speech"), ("习近平", "meeting"), ("法治", "era"), ("法治", "Central Committee"),
+    ("经济社会", "Party and the state"), ("党和国家", "economic and social development"),
+])
+def test_renderings_that_do_not_translate_the_term_are_dropped(candidates, term, unrelated):
+    cand = next((c for c in candidates if c.zh == term), None)
+    assert cand is None or unrelated not in {r.text for r in cand.renderings}
+
+
+def test_every_rendering_shows_its_evidence(candidates):
+    rendered = [r for c in candidates for r in c.renderings]
+    assert rendered and all(r.evidence for r in rendered)
+    party = next(c for c in candidates if c.zh == "党组")
+    assert any(e.startswith("党组→") for e in party.renderings[0].evidence)

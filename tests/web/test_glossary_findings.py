@@ -151,3 +151,9 @@ def test_candidates_page_lists_drifting_terms(client, auth, demo_doc):
     auth.login("tom")
     page = client.get(f"/documents/{demo_doc}/candidates").get_data(as_text=True)
     assert "全国两会" in page and "⚠ drifting" in page and "Propose" in page
+
+
+def test_candidates_page_shows_the_evidence(client, auth, demo_doc):
+    auth.login("tom")
+    page = client.get(f"/documents/{demo_doc}/candidates").get_data(as_text=True)
+    assert 'class="muted evidence"' in page and "党组→" in page
