@@ -93,6 +93,9 @@ class _Seg:
     text: str
 
 
+
+DRIFT_CHECKS = ("term.drift", "consistency.term", "consistency.name")  # the Term drift page
+
 def _document_text(session: Session, document_id: int):
     """Current paragraphs of both sides, the link ids in order and the links as index tuples over the
     paragraphs (plain rows, no ORM objects: this runs on every page of the review screen)."""
@@ -245,5 +248,7 @@ def dismissals(session: Session, document_id: int) -> list[Dismissal]:
 
 
 def drift_report(session: Session, document_id: int) -> list[Finding]:
-    """The term.drift findings: each Chinese term with every rendering, its count and its places."""
-    return document_findings(session, document_id, checks=["term.drift"]).findings
+    """Each Chinese term or name rendered several ways, with every rendering, its count and its places:
+    glossary terms (term.drift) and, with or without a glossary, the document's own terms and names
+    (consistency.term, consistency.name)."""
+    return document_findings(session, document_id, checks=list(DRIFT_CHECKS)).findings
