@@ -73,6 +73,7 @@ def template_globals() -> dict:
         "FIX_SEVERITIES": FIX_SEVERITIES,
         "highlight": highlight,
         "has_codes": has_codes,
+        "tokens": lambda text: _escape(text or ""),  # a text with its inline codes as tokens
         "worst_severity": worst_severity,
         "status_choices": lambda link: statuses.choices(link, user, g.get("project_id")),
         "can_edit_term": lambda term: glossary.can_edit(user, term, g.get("project_id")),
