@@ -19,7 +19,7 @@ from app import services
 from app.errors import InputError
 from app.formats.registry import by_name
 from app.model import codes_in, plain_text
-from app.services import exports, imports, inline, realign, review
+from app.services import exports, findings, imports, inline, realign, report, review
 from app.storage import queries
 from app.storage.models import DocumentSource, Link, User
 from tests.formats.test_real_files import FILES, WORD, _codes, _local, _units, relabel
@@ -202,6 +202,39 @@ creationtool="t" creationtoolversion="1" o-tmf="t"/><body>
 <tuv xml:lang="en-US"><seg>First<ph x="1">&lt;br/&gt;</ph> one</seg></tuv></tu>
 <tu tuid="2"><tuv xml:lang="zh-CN"><seg>第二段</seg></tuv><tuv xml:lang="en-US"><seg>Second one</seg></tuv></tu>
 </body></tmx>""").encode()
+
+
+XLIFF2 = """<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" trgLang="en">
+<file id="f"><unit id="u1"><segment id="s1"><source>你<pc id="1">好</pc></source><target>Hel<pc id="1">lo</pc></target>
+</segment><segment id="s2"><source>世界</source><target>World</target></segment></unit></file></xliff>""".encode()
+
+
+@pytest.mark.parametrize("name", ["a.xlf", "a.xliff"])
+def test_an_xliff2_file_named_xlf_goes_back_as_xliff2_over_itself(session, name):
+    admin = _admin(session)
+    doc = imports.import_bitext(session, "CAT", services.Upload(name, XLIFF2), user=admin)
+    session.commit()
+    assert len(queries.document_links(session, doc.id)) == 2  # one link per <segment>
+    seg = queries.document_segments(session, doc.id, "en")[0]
+    review.save_segment(session, seg.id, seg.text + " there", seg.version, admin)
+    for fmt in ("xliff", "xliff2"):
+        out = exports.export_document(session, doc.id, fmt)
+        assert out.filename == name
+        assert b'version="2.0"' in out.data and b"trans-unit" not in out.data
+        assert b'<target>Hel<pc id="1">lo</pc> there</target>' in out.data
+
+
+def test_metrics_and_glossary_marks_see_the_text_without_codes(session):
+    doc = _coded_document(session)
+    admin = _admin(session)
+    seg = queries.document_segments(session, doc.id, "en")[7]  # "There is a <1>second</1> <2>sentence</2> here."
+    review.save_segment(session, seg.id, seg.text.replace("\uf002", ""), seg.version, admin)  # only </2> deleted
+    per_link, _ = report.edit_effort(session, doc.id)
+    link = review.link_of_segment(session, seg.id)
+    assert (per_link[link.id].chrf, per_link[link.id].ter) == (100.0, 0.0)
+    found = findings.document_findings(session, doc.id)
+    messages = [f.message for f in found.by_link.get(link.id, []) if f.check == "tags"]
+    assert "code </2> of the source is missing from the English" in messages  # the tag check does see them
 
 
 if __name__ == "__main__":
