@@ -1,9 +1,9 @@
 """OmegaT as a real client of duizhao's TMX (issue 16): Debian's `omegat` package (3.6), headless.
 
-An OmegaT project whose source is the demo's Chinese and whose tm/auto/ holds the demo exported as TMX by
-duizhao translates every paragraph from that memory (exact matches), once OmegaT segments as duizhao does:
-the text filter segments on line breaks and sentence segmentation is off (``omegat_project`` below; README,
-"OmegaT"). The TMX OmegaT writes itself imports back into duizhao with the same pairs.
+An OmegaT project whose source is the demo's Chinese (.txt, and .docx) and whose tm/auto/ holds the demo
+exported as TMX by duizhao translates every paragraph from that memory (exact matches), once OmegaT segments
+as duizhao does: the text filter segments on line breaks and sentence segmentation is off (``omegat_project``
+below; README, "OmegaT"). The TMX OmegaT writes itself imports back into duizhao with the same pairs.
 
 Skips without omegat; under CI=true it fails instead, since .ci/run installs omegat with apt-get.
 """
@@ -20,6 +20,9 @@ import pytest
 from sqlalchemy import select
 
 from app import services
+from app.formats.registry import by_name
+from app.model import TextDocument
+from app.segmentation import split_paragraphs
 from app.services import exports, imports
 from app.storage.models import User
 
@@ -42,7 +45,8 @@ PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </omegat>
 """
 # duizhao's paragraphs are lines: OmegaT's text filter must segment on line breaks (its default here is on
-# empty lines, which takes consecutive lines as one block)
+# empty lines, which takes consecutive lines as one block). A project's filters.xml replaces OmegaT's settings of
+# every filter, so a .docx project keeps the defaults (its Word filter takes each paragraph as a segment).
 FILTERS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <filters removeTags="false" removeSpacesNonseg="true" preserveSpaces="false" ignoreFileContext="false">
   <filter className="org.omegat.filters2.text.TextFilter" enabled="true">
@@ -70,7 +74,8 @@ def omegat_project(folder: Path, source: Path, tmx: bytes) -> Path:
     shutil.copy(source, folder / "source" / source.name)
     (folder / "tm" / "auto" / "duizhao.tmx").write_bytes(tmx)
     (folder / "omegat.project").write_text(PROJECT, encoding="utf-8")
-    (folder / "omegat" / "filters.xml").write_text(FILTERS, encoding="utf-8")
+    if source.suffix == ".txt":
+        (folder / "omegat" / "filters.xml").write_text(FILTERS, encoding="utf-8")
     return folder
 
 
@@ -104,6 +109,21 @@ def test_omegat_translates_every_paragraph_from_our_memory(translated):
     stats = (folder / "omegat" / "project_stats.txt").read_text(encoding="utf-8")
     remaining = next(line for line in stats.splitlines() if line.startswith("Remaining:"))
     assert remaining.split()[1] == "0", stats[:600]
+
+
+def test_omegat_translates_a_docx_of_the_demo_from_our_memory(session, demo_doc, tmp_path):
+    """The demo's Chinese as .docx (written by duizhao's docx writer, one Word paragraph per paragraph): OmegaT's
+    Word filter takes each paragraph as a segment, and every one is an exact match."""
+    require_omegat()
+    paragraphs = split_paragraphs((ROOT / "corpus" / "demo" / "zh.txt").read_text(encoding="utf-8"))
+    source = tmp_path / "zh.docx"
+    source.write_bytes(by_name("docx").write(TextDocument(tuple(paragraphs))))
+    folder = omegat_project(tmp_path / "docx", source, exports.export_document(session, demo_doc, "tmx").data)
+    translate(folder)
+    memory = {p.zh[0]: " ".join(p.en) for p in exports.document_bitext(session, demo_doc).pairs if p.zh}
+    target = by_name("docx").read((folder / "target" / "zh.docx").read_bytes(), "zh.docx").paragraphs
+    # a link of two English paragraphs is one Word paragraph (OmegaT writes the blank line into it)
+    assert [" ".join(t.split()) for t in target] == [" ".join(memory[p].split()) for p in paragraphs]
 
 
 def test_a_tmx_written_by_omegat_imports_back_with_the_same_pairs(translated, session):
