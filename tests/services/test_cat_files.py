@@ -19,7 +19,7 @@ from app import services
 from app.errors import InputError
 from app.formats.registry import by_name
 from app.model import codes_in, plain_text
-from app.services import exports, findings, imports, inline, realign, report, review
+from app.services import exports, findings, imports, inline, realign, report, review, versions
 from app.storage import queries
 from app.storage.models import DocumentSource, Link, User
 from tests.formats.test_real_files import FILES, WORD, _codes, _local, _units, relabel
@@ -235,6 +235,31 @@ def test_metrics_and_glossary_marks_see_the_text_without_codes(session):
     found = findings.document_findings(session, doc.id)
     messages = [f.message for f in found.by_link.get(link.id, []) if f.check == "tags"]
     assert "code </2> of the source is missing from the English" in messages  # the tag check does see them
+
+
+def test_revert_gives_back_the_codes_and_a_new_version_keeps_the_coded_paragraphs(session):
+    doc = _coded_document(session)
+    admin = _admin(session)
+    seg = queries.document_segments(session, doc.id, "en")[7]
+    original = seg.text
+    review.save_segment(session, seg.id, plain_text(original) + " edited", seg.version, admin)
+    session.refresh(seg)
+    review.revert(session, seg.id, 0, seg.version, admin)
+    session.refresh(seg)
+    assert seg.text == original  # the codes come back where they were
+    # a new English version in plain text: paragraphs equal to the text without codes are unchanged and keep
+    # their segment, codes included
+    before = queries.document_segments(session, doc.id, "en")
+    en = [plain_text(s.text) for s in before]
+    en[3] = "A changed paragraph."
+    result = versions.import_new_version(session, doc.id, services.Upload("v2.txt", "\n".join(en).encode()),
+                                         admin, method="length")
+    assert result.new >= 1
+    kept = {s.id: s.text for s in queries.document_segments(session, doc.id, "en")}
+    for i, old in enumerate(before):  # (a paragraph with a line break in it is two lines of a .txt)
+        if i != 3 and "\n" not in en[i]:
+            assert kept.get(old.id) == old.text, i
+    assert any(codes_in(t) for t in kept.values())
 
 
 if __name__ == "__main__":
