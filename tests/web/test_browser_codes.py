@@ -164,3 +164,29 @@ def test_f9_copies_the_source_tokens_and_the_server_drops_invented_ones(coded, b
     assert rich.locator(".code").count() == 5
     _save(page, row)
     assert _text(session, seg_id) == "Plain now\ue801\uf001\ue802\uf002 x"
+
+
+def test_a_token_moves_with_the_keyboard_alone_and_esc_restores_it(coded, browser_page, session):
+    base, doc_id, seg_id = coded
+    page = browser_page
+    login(page, base, "admin", "admin-pass-1")
+    page.goto(f"{base}/documents/{doc_id}")
+    row = page.locator(f"#row-{ROW}")
+    row.locator(".en-view").focus()
+    page.keyboard.press("Enter")  # edit
+    rich = row.locator(".en-rich")
+    expect(rich).to_be_focused()
+    page.keyboard.press("Control+Home")
+    for _ in range(len("There is a ")):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")  # the token <1>, as one character
+    page.keyboard.press("Control+x")
+    assert rich.locator(".code").all_inner_texts() == ["</1>", "<2>", "</2>"]
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Control+v")
+    assert rich.locator(".code").all_inner_texts() == ["</1>", "<2>", "</2>", "<1>"]
+    assert "\ue801" == row.locator("textarea[name=text]").input_value()[-1]
+    page.keyboard.press("Escape")  # unsaved typing cancelled: the tokens are back in place
+    row.locator(".en-view").click()
+    assert rich.locator(".code").all_inner_texts() == ["<1>", "</1>", "<2>", "</2>"]
+    assert row.locator("textarea[name=text]").input_value() == _text(session, seg_id)
