@@ -104,7 +104,7 @@ def test_tokens_move_cannot_be_typed_into_and_save(coded, browser_page, session,
     assert row.locator(".en-view .code").all_inner_texts() == ["<1>", "<2>", "</2>", "</1>"]
 
 
-def test_the_tag_check_shows_a_deleted_and_a_duplicated_code_in_the_row(coded, browser_page, session):
+def test_the_tag_check_shows_a_deleted_and_a_duplicated_code_in_the_row(coded, browser_page, session, tmp_path):
     base, doc_id, seg_id = coded
     page = browser_page
     login(page, base, "admin", "admin-pass-1")
@@ -124,6 +124,7 @@ def test_the_tag_check_shows_a_deleted_and_a_duplicated_code_in_the_row(coded, b
     missing = findings.locator(".finding-item", has_text="missing")
     expect(missing.first).to_be_visible()
     assert "</2>" in missing.first.locator(".code").all_inner_texts()
+    page.screenshot(path=str(tmp_path / "tag-finding.png"))
     # copy the source's tokens back (the button), then duplicate <1/>… : copy <1> and paste it again
     row.locator(".en-view").click()
     row.locator("button[data-copy-codes]").click()
