@@ -24,6 +24,7 @@ from app.segmentation import split_paragraphs
 from app.services import Upload, exports
 from app.services import glossary as terms
 from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
+from app.services.search import replace_all
 from app.services.versions import import_new_version
 from app.storage import access, queries
 from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
@@ -353,6 +354,32 @@ def import_version_cmd(document, en_file, username, method, reason):
                                     method=method or conf()["ALIGN_METHOD"], reason=reason,
                                     max_chars=conf()["MAX_PARAGRAPH_CHARS"])
     click.echo(f"Document {document}: {result.message()}")
+
+
+@cli.command("replace")
+@click.argument("document", type=int)
+@click.argument("pattern")
+@click.argument("replacement")
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (REPLACEMENT may use \\1, \\g<name>).")
+@click.option("--case", is_flag=True, help="Match case.")
+@click.option("--words", is_flag=True, help="Whole words only.")
+@click.option("--user", "username", default="admin", show_default=True,
+              help="Who makes the change (allowed to edit in the document's project); the revisions' author.")
+@click.option("--reason", default="", help="Why; recorded with each revision.")
+@click.option("--dry-run", is_flag=True, help="Count what would change; change nothing.")
+def replace_cmd(document, pattern, replacement, regex, case, words, username, reason, dry_run):
+    """Search and replace in DOCUMENT's English, as the review page's search and replace does: one revision per
+    changed paragraph, inline codes untouched, locked segments left alone."""
+    with Store() as session:
+        user = queries.user_by_name(session, username)
+        if user is None:
+            raise InputError(f"user {username!r} does not exist")
+        result = replace_all(session, document, pattern, replacement, user, regex=regex, case=case,
+                             whole_word=words, reason=reason, dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"Document {document}: {len(result.hits)} hits; {verb} {result.paragraphs} paragraphs.")
 
 
 @cli.command("mt")

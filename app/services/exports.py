@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InputError
 from app.formats.registry import FORMATS, by_name
-from app.model import Bitext, BitextPair, TextDocument
+from app.model import Bitext, BitextPair, TextDocument, codes_from_json, plain_text
 from app.services import report
 from app.services.alignment_view import history_entries
 from app.services.findings import document_findings
@@ -55,7 +55,8 @@ def english_document(session: Session, document_id: int) -> TextDocument:
     segs = [s for s in queries.document_segments(session, doc.id, "en") if s.text]
     kept = tuple(styles[s.position] if 0 <= s.position < len(styles) else None for s in segs) if styles else ()
     template = source.data if source is not None and source.format == "docx" else None
-    return TextDocument(tuple(s.text for s in segs), styles=kept, name=doc.en_filename, template=template)
+    # inline codes of a CAT file have no place in a monolingual export: their placeholders are dropped
+    return TextDocument(tuple(plain_text(s.text) for s in segs), styles=kept, name=doc.en_filename, template=template)
 
 
 def export_text(session: Session, document_id: int) -> bytes:
@@ -93,6 +94,8 @@ def document_bitext(session: Session, document_id: int, with_findings: bool = Fa
             zh=zh, en=en, status=link.status or "translated", note="\n\n".join(comments.get(link.id, [])),
             author=meta.get("author", ""), reviewer=reviewer, created=link.created_at, changed=link.status_at,
             unit_id=meta.get("id", ""),
+            codes=codes_from_json(json.dumps(meta["codes"])) if meta.get("codes") else (),
+            locked=bool(meta.get("locked")),
             findings=tuple(f"{f.issue.severity}: {f.issue.message}" for f in findings.get(link.id, [])),
         ))
     return Bitext(tuple(pairs), name=doc.zh_filename or doc.title)
@@ -114,15 +117,23 @@ def export_document(session: Session, document_id: int, format_name: str) -> Exp
     else:
         bitext = document_bitext(session, doc.id, with_findings=format_name in ("csv", "tsv", "xlsx"))
         source = source_of(session, doc.id)
-        if source is not None and source.data and source.format == format_name:
+        if source is not None and source.data and _over_template(source.format, format_name):
             bitext = replace(bitext, template=source.data, name=source.filename)
-            return Export(data=fmt.write(bitext), filename=source.filename, mimetype=fmt.mimetype)
+            own = by_name(source.format)  # the file's own format and version
+            return Export(data=own.write(bitext), filename=source.filename, mimetype=own.mimetype)
         data = fmt.write(bitext)
     stem = Path(doc.en_filename or doc.zh_filename).stem or f"document-{doc.id}"
     if fmt.kind == "bitext":
         stem = Path(doc.zh_filename).stem or stem
     ext = EXPORT_EXTENSIONS.get(format_name, fmt.extensions[0])
     return Export(data=data, filename=f"{stem}{ext}", mimetype=fmt.mimetype)
+
+
+def _over_template(source_format: str, format_name: str) -> bool:
+    """Whether an export in ``format_name`` is written over the imported file: in the file's own format, or
+    "xliff" (the generic XLIFF export, what a .xlf name means) for an XLIFF 2 file, which keeps its version.
+    Asking for XLIFF 2 of an XLIFF 1.2 file converts it (a new file)."""
+    return source_format == format_name or (source_format, format_name) == ("xliff2", "xliff")
 
 
 REVISION_COLUMNS = ("revision", "time", "author", "paragraph", "version", "category", "severity", "reason",

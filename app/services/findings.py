@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
+from app.model import plain_offsets, plain_text
 from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import access, queries
@@ -61,15 +62,17 @@ class DocumentFindings:
             if seg.id in self.marks:
                 continue
             marks = []
+            # glossary matching sees the text without inline codes; its spans are moved onto the coded text
+            plain, where = plain_offsets(seg.text)
             if self.compiled is not None and seg.side == "zh":
-                for m in self.compiled.match_zh(seg.text):
+                for m in self.compiled.match_zh(plain):
                     e = self.compiled.entries[m.entry]
                     title = f"{'/'.join(e.zh)} → {e.en}" + (f" (also: {', '.join(e.variants)})" if e.variants else "")
                     if e.note:
                         title += f" · {e.note}"
-                    marks.append((m.start, m.end, "term", title))
+                    marks.append((where[m.start], where[m.end - 1] + 1, "term", title))
             elif self.compiled is not None:
-                for m in self.compiled.match_en(seg.text):
+                for m in self.compiled.match_en(plain):
                     e = self.compiled.entries[m.entry]
                     if m.role == "forbidden":
                         cls, title = "term-bad", f"forbidden rendering of {'/'.join(e.zh)}; use '{e.en}'"
@@ -77,7 +80,7 @@ class DocumentFindings:
                         cls, title = "term-form", f"{'/'.join(e.zh)} → '{e.en}': {m.problem}"
                     else:
                         cls, title = "term-ok", f"{m.role} rendering of {'/'.join(e.zh)} ('{e.en}')"
-                    marks.append((m.start, m.end, cls, title))
+                    marks.append((where[m.start], where[m.end - 1] + 1, cls, title))
             spans = self.zh_spans if seg.side == "zh" else self.en_spans
             for start, end, f in spans.get(seg.id, ()):
                 marks.append((start, end, f"finding sev-{f.severity}", f"{f.check}: {f.message}"))
@@ -133,7 +136,8 @@ def glossary_candidates(session: Session, document_id: int, limit: int = 100):
 
     doc, zh, en, _links, shape = _document_text(session, document_id)
     entries = term_entries(queries.project_glossary(session, doc.project_id), include_proposed=True)
-    return discover_terms([s.text for s in zh], [s.text for s in en], shape, entries, limit=limit)
+    return discover_terms([plain_text(s.text) for s in zh], [plain_text(s.text) for s in en], shape, entries,
+                          limit=limit)
 
 
 # Results are cached per process, keyed by the database, the document and a fingerprint of everything the

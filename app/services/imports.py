@@ -7,7 +7,8 @@ Where things go on import of a bilingual file:
   status → ``Link.status``; notes → one open ``Comment`` each on the link; creation date → ``Link.created_at``;
   a status other than the initial one → a ``StatusChange`` by the importer, whose note keeps the file's
   reviewer and change date (a file never makes anyone the actor);
-  unit id, author and reviewer (as written) → ``DocumentSource.units``; the original bytes of an XLIFF
+  unit id, author and reviewer (as written), the inline codes' side table and the file's lock →
+  ``DocumentSource.units`` (segment texts keep the codes' placeholders); the original bytes of an XLIFF or TMX
   file → ``DocumentSource.data`` (exported again in place).
 Of a .docx pair: paragraph styles → ``DocumentSource.styles``; the English file → ``DocumentSource.data``
 (the template of .docx exports: style definitions, page setup, headers and footers kept).
@@ -25,13 +26,13 @@ from app.alignment.api import ALIGNERS, signature
 from app.errors import InputError
 from app.formats.base import Format
 from app.formats.registry import FORMATS, by_name, for_filename
-from app.model import Bead, Bitext, BitextPair, TextDocument
+from app.model import Bead, Bitext, BitextPair, TextDocument, codes_to_json, plain_text
 from app.services.links import DEFAULT_ALIGNER, run_aligner
 from app.services.projects import project_for_import
 from app.services.statuses import initial_status, record_status
 from app.storage.models import Comment, Document, DocumentSource, Link, LinkSegment, Segment, User
 
-TEMPLATE_FORMATS = ("xliff", "xliff2")  # bilingual formats whose file is kept and exported again in place
+TEMPLATE_FORMATS = ("xliff", "xliff2", "tmx")  # bilingual formats whose file is kept and exported again in place
 
 
 @dataclass
@@ -120,7 +121,7 @@ def import_document(session: Session, project_name: str, zh: Upload, en: Upload,
     beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner)
     doc = Document(
         project=project,
-        title=(title or zh_doc.paragraphs[0])[:300],
+        title=(title or plain_text(zh_doc.paragraphs[0]))[:300],
         zh_filename=Path(zh.filename).name[:300],
         en_filename=Path(en.filename).name[:300],
         aligner=("level:paragraph|" + signature(method=used))[:200],
@@ -180,7 +181,7 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
     fmt_name = bitext.format or bitext_format(upload.filename, format_name).name
     project = project_for_import(session, project_name, user)
     name = Path(upload.filename).name[:300]
-    first_zh = next(p.zh[0] for p in bitext.pairs if p.zh)
+    first_zh = next(plain_text(p.zh[0]) for p in bitext.pairs if p.zh)
     doc = Document(project=project, title=(title or first_zh)[:300], zh_filename=name, en_filename=name,
                    aligner=f"given|{fmt_name}", created_by_id=user.id if user else None)
     session.add(doc)
@@ -209,6 +210,10 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
             session.add(Comment(document_id=doc.id, link_id=link.id, author_id=user.id if user else None,
                                 body=note))
         meta = {k: v for k, v in (("id", pair.unit_id), ("author", pair.author), ("reviewer", pair.reviewer)) if v}
+        if pair.codes:  # the inline codes' side table and the file's lock (see services/inline.py)
+            meta["codes"] = json.loads(codes_to_json(pair.codes))
+        if pair.locked:
+            meta["locked"] = True
         if meta:
             units[str(link.id)] = meta
     session.add(DocumentSource(document_id=doc.id, format=fmt_name, filename=name,

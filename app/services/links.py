@@ -13,7 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.alignment.api import ALIGNERS, align
 from app.config import DEFAULTS
 from app.errors import Conflict, InputError, NotFound
-from app.model import Bead
+from app.model import Bead, plain_text
+from app.services.inline import carry_over
 from app.services.statuses import initial_status
 from app.storage.models import AlignmentChange, Base, Link, LinkSegment, Segment, User
 
@@ -103,6 +104,8 @@ def replace_links(session: Session, document_id: int, old: list[Link], groups: l
     start = old[0].position
     pos = positions(session, {i for g in before + groups for i in g.zh + g.en})
     _check_same_segments(before, groups, pos)
+    old_members = [(link.id, b.zh + b.en) for b, link in zip(before, old, strict=True)]
+    carry_over(session, document_id, old_members, [(None, g.zh + g.en) for g in groups], dry_run=True)
     # A link whose members do not change keeps its row (its id and anything else stored on it).
     reuse = {(b.zh, b.en): link for b, link in zip(before, old, strict=True)}
     kept = {id(reuse[(g.zh, g.en)]) for g in groups if (g.zh, g.en) in reuse}
@@ -123,6 +126,8 @@ def replace_links(session: Session, document_id: int, old: list[Link], groups: l
         link.position, link.origin, link.confidence = start + k, g.origin, g.confidence
         holder.update((i, link) for i in g.zh + g.en)
     session.flush()
+    carry_over(session, document_id, old_members,
+               [(holder[(g.zh + g.en)[0]].id, g.zh + g.en) for g in groups if g.zh + g.en])
     gone = [(link, holder[(b.zh + b.en)[0]]) for b, link in zip(before, old, strict=True) if id(link) not in kept]
     move_link_rows(session, [(a.id, b.id) for a, b in gone])
     for link, _ in gone:
@@ -187,6 +192,7 @@ def run_aligner(zh: list[str], en: list[str], method: str = DEFAULT_ALIGNER) -> 
     """``align`` with a fallback to the length-based aligner when the embedding model is unavailable."""
     if method not in ALIGNERS:
         raise InputError(f"unknown aligner {method!r}; use {' or '.join(ALIGNERS)}")
+    zh, en = [plain_text(t) for t in zh], [plain_text(t) for t in en]  # the aligners never see inline codes
     if method == "embedding":
         try:
             return align(zh, en, method="embedding"), "embedding"

@@ -15,6 +15,7 @@ from app import mt
 from app.checks.base import Finding
 from app.checks.mt import check_mt, chrf, link_mt
 from app.errors import InputError
+from app.model import plain_text
 from app.services.auth import require
 from app.services.review import save_segment
 from app.storage import access, queries
@@ -54,9 +55,9 @@ def link_suggestion(session: Session, link_id: int) -> Suggestion:
     zh, en = _sides(link)
     if not zh:
         raise InputError("this link has no Chinese paragraph to translate")
-    outputs = translate_segments(session, [s.text for s in zh])
+    outputs = translate_segments(session, [plain_text(s.text) for s in zh])
     text = link_mt(range(len(zh)), outputs)
-    english = "\n".join(s.text for s in en)
+    english = "\n".join(plain_text(s.text) for s in en)
     return Suggestion(link, zh, en, text, chrf(text, english) if english.strip() and text.strip() else None)
 
 
@@ -90,7 +91,7 @@ def document_backcheck(session: Session, document_id: int, k: float = 2.0, batch
     """
     zh = queries.document_segments(session, document_id, "zh")
     en = queries.document_segments(session, document_id, "en")
-    texts = [s.text for s in zh]
+    texts = [plain_text(s.text) for s in zh]
     if batch is not None:
         store = SessionTranslationStore(session)
         missing = mt.uncached(texts, store)
@@ -106,4 +107,4 @@ def document_backcheck(session: Session, document_id: int, k: float = 2.0, batch
         src = sorted(zpos[i] for i in ids if i in zpos)
         links.append((src, sorted(epos[i] for i in ids if i in epos)))
         rows.update((i, link.position + 1) for i in src)
-    return BackCheck(check_mt(texts, [s.text for s in en], links, outputs, k=k), rows, 0, len(set(texts)))
+    return BackCheck(check_mt(texts, [plain_text(s.text) for s in en], links, outputs, k=k), rows, 0, len(set(texts)))

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sqlalchemy.orm import Session
 
+from app.model import plain_text
 from app.services.findings import document_findings
 from app.services.projects import document_stats
 from app.services.statuses import status_counts
@@ -39,7 +40,8 @@ def quality_score(session: Session, document_id: int, weights: dict[str, float],
     Each revision that carries an error category counts once, with its severity's weight (no severity: minor).
     Reverted fixes still count: the error was found.
     """
-    zh_chars = sum(len("".join(s.text.split())) for s in queries.document_segments(session, document_id, "zh"))
+    zh_chars = sum(len("".join(plain_text(s.text).split()))
+                   for s in queries.document_segments(session, document_id, "zh"))
     errors: Counter = Counter()
     penalty = 0.0
     for rev in queries.document_revisions(session, document_id):
@@ -83,8 +85,8 @@ def edit_effort(session: Session, document_id: int) -> tuple[dict[int, Effort], 
         en = sorted((m.segment for m in link.members if m.segment.side == "en"), key=lambda s: s.position)
         if not en:
             continue
-        before = "\n".join(s.original for s in en)
-        after = "\n".join(s.text for s in en)
+        before = "\n".join(plain_text(s.original) for s in en)  # metrics see the text without inline codes
+        after = "\n".join(plain_text(s.text) for s in en)
         spent = sum(seconds[s.id] for s in en)
         total_seconds += spent
         per_link[link.id] = Effort(*_metrics(before, after), spent, before != after)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, InputError
-from app.model import ERROR_CATEGORIES, FIX_SEVERITIES
-from app.services import statuses
+from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, code_char, codes_in, keep_known_codes
+from app.services import inline, statuses
 from app.services.auth import require
 from app.services.links import is_weak
 from app.storage import access, queries
@@ -29,6 +29,20 @@ class Row:
     zh: list[Segment]
     en: list[Segment]
     weak: bool = False  # the aligner was unsure of the link (see ``links.is_weak``)
+    codes: inline.LinkCodes | None = None  # the inline codes and lock of a link from a CAT file
+
+    @property
+    def locked(self) -> bool:
+        return self.codes is not None and self.codes.locked
+
+    @property
+    def source_codes(self) -> str:
+        """The placeholders of the Chinese, in order (what "copy the source's tokens" inserts)."""
+        return source_codes(self.zh)
+
+
+def source_codes(zh_segments) -> str:
+    return "".join(code_char(role, n) for s in zh_segments for _, role, n in codes_in(s.text))
 
 
 def review_rows(
@@ -51,6 +65,7 @@ def review_rows(
     links = queries.document_links(session, document_id, offset=(page - 1) * page_size, limit=page_size,
                                    ids=ids if filtered else None)
     rows = []
+    table = inline.document_codes(session, document_id)
     for link in links:
         segs = [m.segment for m in link.members]
         rows.append(
@@ -60,6 +75,7 @@ def review_rows(
                 zh=sorted((s for s in segs if s.side == "zh"), key=lambda s: s.position),
                 en=sorted((s for s in segs if s.side == "en"), key=lambda s: s.position),
                 weak=is_weak(link, weak),
+                codes=table.get(link.id),
             )
         )
     return rows, pages
@@ -102,6 +118,12 @@ def save_segment(
         raise InputError(f"unknown error category {category!r}")
     if severity and severity not in FIX_SEVERITIES:
         raise InputError(f"unknown severity {severity!r}")
+    link = link_of_segment(session, seg.id)
+    codes = inline.link_codes(session, seg.document_id, link.id if link is not None else None)
+    if codes.locked:
+        raise InputError("this segment is locked in its CAT file; it cannot be edited here")
+    # an edit may move or delete the link's inline codes, never invent one
+    text = keep_known_codes(text, inline.allowed_codes(codes, seg.text, seg.original))
     if base_version != seg.version:
         raise Conflict("someone saved this paragraph after you opened it", current=seg)
     if text == seg.text:
@@ -124,7 +146,6 @@ def save_segment(
         origin=origin,
         seconds=min(max(float(seconds), 0.0), 86400.0) if seconds is not None else None,
     )
-    link = link_of_segment(session, seg.id)
     if link is not None:
         statuses.after_edit(session, link, user, project_id)
     return queries.add(session, rev)

@@ -1,4 +1,7 @@
-"""Search and replace in a document's English: plain or regex, case, whole words; a preview of every hit."""
+"""Search and replace in a document's English: plain or regex, case, whole words; a preview of every hit.
+
+Patterns run over the text without its inline codes (``plain_text``) and replacements put every code back
+(``reinsert_codes``), so a search never matches, moves or removes a code."""
 
 from __future__ import annotations
 
@@ -6,13 +9,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InputError
+from app.model import plain_offsets, reinsert_codes
+from app.services import inline
 from app.services.auth import require
 from app.services.review import save_segment
 from app.storage import access, queries
-from app.storage.models import Document, Revision, Segment, User
+from app.storage.models import Document, LinkSegment, Revision, Segment, User
 
 MAX_PATTERN = 500
 
@@ -27,6 +33,8 @@ class Hit:
     after: str  # the paragraph with this one hit replaced
     matched: str
     replacement: str
+    plain_start: int = -1  # the hit in the text without inline codes (equal to start/end without codes)
+    plain_end: int = -1
 
     @property
     def key(self) -> str:
@@ -53,19 +61,34 @@ def find_hits(session: Session, document_id: int, pattern: str, replacement: str
     queries.get_or_404(session, Document, document_id, "document")
     rx = compile_pattern(pattern, regex, case, whole_word)
     hits: list[Hit] = []
+    locked = locked_segments(session, document_id)
     for seg in queries.document_segments(session, document_id, "en"):
-        for m in rx.finditer(seg.text):
+        if seg.id in locked:  # a segment its CAT file locked is never changed
+            continue
+        plain, where = plain_offsets(seg.text)
+        for m in rx.finditer(plain):
             if m.end() == m.start():
                 continue
             try:
                 rep = m.expand(replacement) if regex else replacement
             except (re.error, IndexError) as exc:
                 raise InputError(f"the replacement does not fit the pattern: {exc}") from None
-            hits.append(Hit(seg.id, seg.position, m.start(), m.end(), seg.text,
-                            seg.text[:m.start()] + rep + seg.text[m.end():], m.group(0), rep))
+            start, end = where[m.start()], where[m.end() - 1] + 1  # the hit in the coded text
+            after = plain[:m.start()] + rep + plain[m.end():]
+            hits.append(Hit(seg.id, seg.position, start, end, seg.text,
+                            reinsert_codes(seg.text, after) if len(where) != len(seg.text) + 1 else after,
+                            m.group(0), rep, m.start(), m.end()))
             if len(hits) >= limit:
                 return hits
     return hits
+
+
+def locked_segments(session: Session, document_id: int) -> set[int]:
+    """Ids of the English segments of links the CAT file locked."""
+    links = {k for k, v in inline.document_codes(session, document_id).items() if v.locked}
+    if not links:
+        return set()
+    return set(session.scalars(select(LinkSegment.segment_id).where(LinkSegment.link_id.in_(links))))
 
 
 def apply_hits(session: Session, document_id: int, pattern: str, replacement: str, selected: set[str], user: User,
@@ -83,12 +106,38 @@ def apply_hits(session: Session, document_id: int, pattern: str, replacement: st
     revisions = []
     for seg_id, hits in by_segment.items():
         seg = session.get(Segment, seg_id)
-        text = seg.text
-        for hit in sorted(hits, key=lambda h: -h.start):  # right to left keeps offsets valid
-            text = text[:hit.start] + hit.replacement + text[hit.end:]
+        text, _ = plain_offsets(seg.text)
+        for hit in sorted(hits, key=lambda h: -h.plain_start):  # right to left keeps offsets valid
+            text = text[:hit.plain_start] + hit.replacement + text[hit.plain_end:]
+        text = reinsert_codes(seg.text, text)
         why = reason or f"replaced “{hits[0].matched}” with “{hits[0].replacement}”"
         rev = save_segment(session, seg.id, text, seg.version, user, origin="replace", category=category,
                            severity=severity, reason=why)
         if rev is not None:
             revisions.append(rev)
     return revisions
+
+
+@dataclass
+class Replacement:
+    """What replacing every hit did (or, for a dry run, would do): hits, paragraphs changed, revisions."""
+
+    hits: list[Hit]
+    paragraphs: int
+    revisions: list[Revision]
+
+
+def replace_all(session: Session, document_id: int, pattern: str, replacement: str, user: User,
+                regex: bool = False, case: bool = False, whole_word: bool = False, reason: str = "",
+                dry_run: bool = False) -> Replacement:
+    """Every hit replaced (``duizhao replace``): one revision per paragraph changed, inline codes untouched.
+    ``dry_run`` finds and counts only. The user must be allowed to edit in the document's project."""
+    queries.get_or_404(session, Document, document_id, "document")
+    require(user, "edit", access.project_of(session, "document", document_id))
+    hits = find_hits(session, document_id, pattern, replacement, regex, case, whole_word, limit=10**9)
+    changed = {h.segment_id for h in hits if h.matched != h.replacement}
+    if dry_run or not changed:
+        return Replacement(hits, len(changed), [])
+    revisions = apply_hits(session, document_id, pattern, replacement, {h.key for h in hits}, user, regex, case,
+                           whole_word, reason)
+    return Replacement(hits, len(revisions), revisions)

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.model import plain_text
 from app.services.auth import require
 from app.services.imports import MAX_PARAGRAPH_CHARS, Upload, read_document
 from app.services.links import (
@@ -73,8 +74,9 @@ def import_new_version(session: Session, document_id: int, en_upload: Upload, us
     links = list(session.scalars(links_query(doc.id)))
 
     # Match on the imported text; a paragraph equal to the reviewed text counts as unchanged too.
-    reviewed = {s.text: s.original for s in old if s.text != s.original}
-    a = [s.original for s in old]
+    # (on the text without inline codes, stripped as a file's paragraphs are: a new version's file has none)
+    reviewed = {plain_text(s.text).strip(): plain_text(s.original).strip() for s in old if s.text != s.original}
+    a = [plain_text(s.original).strip() for s in old]
     originals = set(a)
     b = [p if p in originals else reviewed.get(p, p) for p in paragraphs]
     order: list[Segment | str] = []  # kept segments and the texts of new ones, in the new order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from app.services import findings, review
+from app.services import findings, inline, review
 from app.storage import queries
 from app.storage.models import Segment
 from app.web.forms import SegmentForm
@@ -15,19 +15,30 @@ def render_cell(session, seg: Segment, oob: bool = False) -> str:
     found = findings.document_findings(session, seg.document_id)
     count = len(queries.segment_revisions(session, seg.id))
     return render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=False, revision_count=count,
-                           marks=found.prepare_marks([seg]).marks.get(seg.id), oob=oob)
+                           marks=found.prepare_marks([seg]).marks.get(seg.id), oob=oob, **_codes(session, seg))
+
+
+def _codes(session, seg: Segment) -> dict:
+    """The cell's inline codes: the link's table and lock, and the source's placeholders in order."""
+    link = review.link_of_segment(session, seg.id)
+    if link is None:
+        return {"codes": None, "source_codes": "", "locked": False}
+    codes = inline.link_codes(session, seg.document_id, link.id)
+    zh = sorted((m.segment for m in link.members if m.segment.side == "zh"), key=lambda s: s.position)
+    return {"codes": codes, "source_codes": review.source_codes(zh), "locked": codes.locked}
 
 
 def fresh_cell(session, seg: Segment, saved: bool, with_findings: bool):
     """The English cell as saved now, plus (out of band) its row's findings, both from a fresh check run."""
     found = findings.document_findings(session, seg.document_id)
     count = len(queries.segment_revisions(session, seg.id))
+    extra = _codes(session, seg)
     html = render_template("review/_en_cell.html", seg=seg, form=SegmentForm(), saved=saved, revision_count=count,
-                           marks=found.prepare_marks([seg]).marks.get(seg.id))
+                           marks=found.prepare_marks([seg]).marks.get(seg.id), **extra)
     link = review.link_of_segment(session, seg.id)
     if with_findings and link is not None:
         # Table cells must travel in a <template> for htmx to swap them out of band.
         html += "<template>" + render_template("review/_findings.html", link=link, oob=True, open=False,
-                                               row_findings=found.by_link.get(link.id, []))
+                                               row_findings=found.by_link.get(link.id, []), codes=extra["codes"])
         html += render_template("panel/_status.html", link=link, oob=True) + "</template>"
     return html

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from app import services
 from app.errors import TooLarge
 from app.formats.registry import FORMATS
-from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity
+from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, Severity, code_char, code_of, has_codes, text_parts
 from app.services import glossary, statuses
 from app.services.exports import EXPORT_FORMATS, EXPORT_LABELS
 from app.storage import queries
@@ -72,6 +72,8 @@ def template_globals() -> dict:
         "ERROR_CATEGORIES": ERROR_CATEGORIES,
         "FIX_SEVERITIES": FIX_SEVERITIES,
         "highlight": highlight,
+        "has_codes": has_codes,
+        "tokens": lambda text: _escape(text or ""),  # a text with its inline codes as tokens
         "worst_severity": worst_severity,
         "status_choices": lambda link: statuses.choices(link, user, g.get("project_id")),
         "can_edit_term": lambda term: glossary.can_edit(user, term, g.get("project_id")),
@@ -87,10 +89,30 @@ def accept(kind: str) -> str:
     return ",".join(dict.fromkeys(ext for cls in FORMATS.values() if cls.kind == kind for ext in cls.extensions))
 
 
-def highlight(text: str, marks) -> Markup:
-    """Escape ``text`` and wrap marked spans in <mark>; overlapping marks nest their classes and titles."""
-    if not marks:
+def code_token(ch: str, codes=None, side: str = "en") -> Markup:
+    """One inline code's placeholder as a small numbered token that cannot be edited (``<3>``, ``</3>``,
+    ``<3/>``), its element and attributes as the tooltip; ``codes``: the link's LinkCodes (or None)."""
+    role, n = code_of(ch)
+    code = codes.codes.get(n) if codes is not None else None
+    label = code.label(role) if code is not None else {"open": f"<{n}>", "close": f"</{n}>"}.get(role, f"<{n}/>")
+    title = code.describe(side) if code is not None else "inline code"
+    return Markup('<span class="code code-{}" contenteditable="false" data-code="{}" title="{}">{}</span>').format(
+        role, ch, title, label)
+
+
+def _escape(text: str, codes=None, side: str = "en") -> Markup:
+    """``text`` escaped, with its inline codes as tokens."""
+    if not has_codes(text):
         return Markup.escape(text)
+    return Markup("").join(Markup.escape(part[1]) if part[0] == "text" else
+                           code_token(code_char(part[1], part[2]), codes, side) for part in text_parts(text))
+
+
+def highlight(text: str, marks, codes=None, side: str = "en") -> Markup:
+    """Escape ``text`` and wrap marked spans in <mark>; overlapping marks nest their classes and titles. Inline
+    codes show as tokens (``codes``: the link's LinkCodes, for their labels and tooltips)."""
+    if not marks:
+        return _escape(text, codes, side)
     cuts = {0, len(text)}
     for start, end, _cls, _title in marks:
         if 0 <= start < end <= len(text):
@@ -99,7 +121,7 @@ def highlight(text: str, marks) -> Markup:
     out = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         covering = [(c, t) for s, e, c, t in marks if s <= a and b <= e and s < e]
-        piece = Markup.escape(text[a:b])
+        piece = _escape(text[a:b], codes, side)
         if not covering:
             out.append(piece)
             continue
