@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from app.errors import InputError
 from app.formats.registry import for_filename
-from app.services import can, exports
+from app.services import exports
 from app.services import glossary as terms
 from app.storage import queries
 from app.storage.models import Project, Term
 from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
-from app.web.helpers import read_upload, requires
+from app.web.helpers import can, read_upload, requires
 
 bp = Blueprint("glossary", __name__)
 
@@ -42,7 +42,7 @@ def new(project_id: int):
     if request.method == "GET":
         form.zh.data = request.args.get("zh", "")[:200]
         form.en.data = request.args.get("en", "")[:500]
-        form.status.data = "approved" if can(current_user, "approve") else "proposed"
+        form.status.data = "approved" if can("approve") else "proposed"
     if form.validate_on_submit():
         try:
             term = terms.add_term(session, project, _input(form), current_user, form.reason.data or "")

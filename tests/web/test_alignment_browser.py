@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_merge_with_the_keyboard_and_undo(live_server, browser_page, tmp_path):
     base, doc_id = live_server
     page = browser_page
-    login(page, base, "tom", "translator-pass-1")
+    login(page, base, "rita", "reviewer-pass-1")  # reviewers change the alignment
     page.goto(f"{base}/documents/{doc_id}/alignment")
     page.wait_for_selector("table.align")
     rows = page.locator("table.align tbody tr[data-link]")
