@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from app.storage.models import Term, TermChange
-from tests.conftest import csrf_token
+from tests.conftest import after_job, csrf_token
 
 
 def test_review_page_shows_findings_and_filters(client, auth, demo_doc):
@@ -58,7 +58,7 @@ def test_drift_report_without_glossary(client, auth):
     data = {"project": "Bare", "csrf_token": auth.token("/import"),
             "zh_file": (io.BytesIO((root / "corpus/demo/zh.txt").read_bytes()), "zh.txt"),
             "en_file": (io.BytesIO((root / "corpus/demo/en.txt").read_bytes()), "en.txt")}
-    location = client.post("/import", data=data, content_type="multipart/form-data").headers["Location"]
+    location = after_job(client, client.post("/import", data=data, content_type="multipart/form-data")).request.path
     page = client.get(location + "/drift").get_data(as_text=True)
     assert "no glossary yet" in page
 
