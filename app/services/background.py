@@ -141,7 +141,7 @@ def glossary_import_job(session: Session, job: Job, progress, *, project_id: int
     added = terms.import_entries(session, project, entries, user, upload.filename)
     progress("storing", 1.0)
     return {"result_id": project_id, "added": added, "skipped": len(entries) - added,
-            "summary": f"Imported {added} new entries ({len(entries) - added} already present)."}
+            "summary": f"Imported {added} new entries from {upload.filename} ({len(entries) - added} already present)."}
 
 
 def submit_glossary_import(queue: jobs.JobQueue, session: Session, project: Project, upload: Upload,

@@ -7,9 +7,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from app.errors import InputError
-from app.services import alignment_view, realign
-from app.services.versions import import_new_version, version_diffs
+from app.services import alignment_view, background, realign
+from app.services.versions import version_diffs
 from app.storage.models import Document, Link
+from app.web import jobs
 from app.web.helpers import document_or_404, is_htmx, read_upload, requires
 
 bp = Blueprint("alignment", __name__)
@@ -111,11 +112,10 @@ def new_version(doc_id: int):
     upload = request.files.get("en_file")
     if upload is None or not upload.filename:
         raise InputError("choose the new English file (.txt) first")
-    result = import_new_version(session, doc.id, read_upload(upload), current_user,
-                                method=_method(), reason=request.form.get("reason", ""),
-                                max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
+    job, _created = background.submit_new_version(
+        jobs.queue(), session, doc.id, read_upload(upload), current_user, method=_method(),
+        reason=request.form.get("reason", ""), max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
     session.commit()
-    flash(result.message(), "info")
-    return redirect(url_for("alignment.view", doc_id=doc.id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 

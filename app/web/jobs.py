@@ -21,6 +21,12 @@ RESULTS = {
     "new-version": lambda job: url_for("alignment.view", doc_id=job.result_id),
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.result_id),
 }
+# Where to try again after a failure.
+RETRY = {
+    "import": lambda job: url_for("projects.import_files"),
+    "new-version": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
+    "glossary-import": lambda job: url_for("glossary.index", project_id=job.project_id),
+}
 KIND_NAMES = {"import": "Import", "new-version": "New English version", "glossary-import": "Glossary import"}
 
 
@@ -45,7 +51,8 @@ def view(job: Job) -> dict:
     steps = list(kind.weights) if kind else []
     current = steps.index(job.step) if job.step in steps else (len(steps) if job.state == "done" else -1)
     return {"job": job, "percent": round(100 * (job.progress or 0.0)), "steps": steps, "current": current,
-            "name": KIND_NAMES.get(job.kind, job.kind), "result_url": result_url(job)}
+            "name": KIND_NAMES.get(job.kind, job.kind), "result_url": result_url(job),
+            "retry_url": RETRY[job.kind](job) if job.kind in RETRY else url_for("projects.index")}
 
 
 def _summary(job: Job) -> str:
