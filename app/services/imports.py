@@ -119,11 +119,13 @@ def import_document(session: Session, project_name: str, zh: Upload, en: Upload,
     en_doc = en_doc or read_document(en, max_chars=max_chars)
     if aligner not in ALIGNERS:
         raise InputError(f"unknown aligner {aligner!r}; use {' or '.join(ALIGNERS)}")
-    project = project_for_import(session, project_name, user)
     report("encoding", 0.0)
     beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner,
                               progress=_encoding_then_aligning(report))
     report("storing", 0.0)
+    # after the alignment: on SQLite a job's first write takes the database's one write lock, and its
+    # progress could not be written until the job commits (app/jobs/progress.py)
+    project = project_for_import(session, project_name, user)
     doc = Document(
         project=project,
         title=(title or zh_doc.paragraphs[0])[:300],
