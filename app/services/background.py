@@ -6,7 +6,7 @@ read this one's disk) and are deleted when the job ends. A submit checks what is
 user's right to import into the project) at once, so a refusal needs no job.
 
 Kinds: ``import`` (a pair of files or one bilingual file), ``new-version`` (a document's new English),
-``glossary-import`` (a project's glossary from CSV/TBX).
+``realign`` (a long stretch of links, or to the end), ``glossary-import`` (a project's glossary from CSV/TBX).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app import jobs
 from app.errors import InputError, NotFound
 from app.formats.registry import for_filename
 from app.services import glossary as terms
+from app.services import realign
 from app.services.auth import ensure_admin, require
 from app.services.imports import MAX_PARAGRAPH_CHARS, Upload, import_bitext, import_files, is_bitext, read_bitext
 from app.services.links import DEFAULT_ALIGNER
@@ -24,7 +25,7 @@ from app.services.projects import document_stats
 from app.services.versions import import_new_version
 from app.storage import access, queries
 from app.storage import jobs as store
-from app.storage.models import Job, Project, User
+from app.storage.models import Job, Link, Project, User
 
 IMPORT_STEPS = {"decoding": 1, "splitting": 1, "encoding": 4, "aligning": 3, "storing": 1}
 PAIR_ROLES = ("zh", "en")
@@ -123,6 +124,56 @@ def submit_new_version(queue: jobs.JobQueue, session: Session, document_id: int,
     if created:
         store.add_file(session, job.id, "en", upload.filename, upload.data)
     return job, created
+
+
+# -- re-align ------------------------------------------------------------------------------------
+
+REALIGN_INLINE_LINKS = 50  # a re-alignment of a longer stretch (or to the end of the document) is a job
+
+
+def realign_stretch(session: Session, document_id: int, link_id: int | None, last_id: int | None) -> int | None:
+    """How many links a re-alignment from ``link_id`` to ``last_id`` (None: to the end) covers; None when
+    a link is not in the document (the re-alignment itself then says so)."""
+    first = session.get(Link, link_id) if link_id is not None else None
+    last = session.get(Link, last_id) if last_id is not None else None
+    if first is None or first.document_id != document_id or (last_id is not None and (
+            last is None or last.document_id != document_id)):
+        return None
+    if last is None:
+        return queries.count_links(session, document_id) - first.position
+    return abs(last.position - first.position) + 1
+
+
+def is_long_realign(session: Session, document_id: int, link_id: int | None, last_id: int | None) -> bool:
+    size = realign_stretch(session, document_id, link_id, last_id)
+    return size is not None and size > REALIGN_INLINE_LINKS
+
+
+@jobs.register("realign", steps={"aligning": 4, "storing": 1})
+def realign_job(session: Session, job: Job, progress, *, document_id: int, link_id: int, last_id: int | None = None,
+                method: str = DEFAULT_ALIGNER, reason: str = "") -> dict:
+    """Re-run the aligner over a stretch of a document's links; manual links stay as they are."""
+    progress("aligning")
+    change = realign.realign(session, document_id, link_id, _user(session, job), last_id, method, reason)
+    progress("storing", 1.0)
+    return {"result_id": document_id, "focus": realign.first_link_number(session, change),
+            "summary": change.summary[:1].upper() + change.summary[1:] + "."}
+
+
+def submit_realign(queue: jobs.JobQueue, session: Session, document_id: int, link_id: int | None,
+                   last_id: int | None, user: User | None, *, method: str = DEFAULT_ALIGNER, reason: str = "",
+                   send: bool = True) -> tuple[Job, bool]:
+    """Queue a re-alignment (a second submit of the same stretch joins it); the caller commits."""
+    project_id = access.project_of(session, "document", document_id)
+    if project_id is None:
+        raise NotFound(f"document {document_id} does not exist")
+    require(user, "align", project_id)
+    if link_id is None:
+        raise InputError("no link was selected")
+    key = jobs.content_key("realign", user.id if user else "", document_id, link_id, last_id, method, reason)
+    return queue.submit(session, "realign", project_id=project_id, user_id=user.id if user else None,
+                        params={"document_id": document_id, "link_id": link_id, "last_id": last_id, "method": method,
+                                "reason": reason}, dedupe_key=key, send=send)
 
 
 # -- a glossary ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ and the upload of a new English version."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import InputError
@@ -66,6 +66,12 @@ def edit(doc_id: int):
     """Apply one operation from the toolbar (or a history entry's Undo) and show the result."""
     session, doc = document_or_404(doc_id)
     edit = _edit(request.form)
+    if edit.op == "realign" and background.is_long_realign(session, doc.id, edit.link, edit.last):
+        job, _created = background.submit_realign(jobs.queue(), session, doc.id, edit.link, edit.last, current_user,
+                                                  method=_method(), reason=edit.reason)
+        session.commit()
+        target = url_for("jobs.show", job_id=job.id)
+        return Response(status=204, headers={"HX-Redirect": target}) if is_htmx() else redirect(target)
     if edit.op == "checked":
         n = realign.mark_checked(session, doc.id, edit.link, current_user)
         message, focus = f"{n} paragraph{'' if n == 1 else 's'} marked as checked.", _selected(session, doc.id, edit)

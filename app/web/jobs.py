@@ -20,14 +20,25 @@ RESULTS = {
     "import": lambda job: url_for("review.document", doc_id=job.result_id),
     "new-version": lambda job: url_for("alignment.view", doc_id=job.result_id),
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.result_id),
+    "realign": lambda job: _focused(job),
 }
 # Where to try again after a failure.
 RETRY = {
     "import": lambda job: url_for("projects.import_files"),
     "new-version": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.project_id),
+    "realign": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
 }
-KIND_NAMES = {"import": "Import", "new-version": "New English version", "glossary-import": "Glossary import"}
+KIND_NAMES = {"import": "Import", "new-version": "New English version", "glossary-import": "Glossary import",
+              "realign": "Re-alignment"}
+
+
+def _focused(job: Job) -> str:
+    """The alignment page at the first re-aligned link."""
+    focus = store.result_of(job).get("focus")
+    if not focus:
+        return url_for("alignment.view", doc_id=job.result_id)
+    return url_for("alignment.view", doc_id=job.result_id, focus=focus) + f"#link-{focus}"
 
 
 def init_app(app: Flask) -> None:

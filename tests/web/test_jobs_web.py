@@ -159,3 +159,27 @@ def test_the_jobs_page_lists_recent_jobs(client, auth, session):
     wait_for(lambda: _state(session, job_id).state == "done", timeout=60, every=0.1)
     page = client.get("/jobs").get_data(as_text=True)
     assert f'href="/jobs/{job_id}"' in page and "Import" in page and "Queued" in page and "done" in page
+
+
+def test_a_long_realignment_is_a_job_and_a_short_one_is_not(client, auth, session, demo_doc, monkeypatch):
+    from app.services import background
+    from app.storage.models import AlignmentChange, Link
+
+    monkeypatch.setattr(background, "REALIGN_INLINE_LINKS", 5)
+    first = session.scalar(select(Link.id).where(Link.document_id == demo_doc, Link.position == 0))
+    third = session.scalar(select(Link.id).where(Link.document_id == demo_doc, Link.position == 2))
+    auth.login("rita")
+    path = f"/documents/{demo_doc}/alignment"
+    short = client.post(path, data={"csrf_token": auth.token(path), "op": "realign", "link": first, "last": third},
+                        headers={"HX-Request": "true"})
+    assert short.status_code == 200 and "re-aligned links 1–3" in short.get_data(as_text=True)
+    assert session.scalar(select(func.count(Job.id))) == 0
+    long = client.post(path, data={"csrf_token": auth.token(path), "op": "realign", "link": first},
+                       headers={"HX-Request": "true"})  # to the end: 18 links
+    assert long.status_code == 204
+    job_id = int(re.fullmatch(r"/jobs/(\d+)", long.headers["HX-Redirect"]).group(1))
+    wait_for(lambda: _state(session, job_id).state == "done", timeout=60, every=0.1)
+    landed = client.get(f"/jobs/{job_id}", follow_redirects=True)
+    assert landed.request.path == path and "Re-aligned links 1–18" in landed.get_data(as_text=True)
+    session.expire_all()
+    assert [c.op for c in session.scalars(select(AlignmentChange).order_by(AlignmentChange.id))] == ["realign"] * 2
