@@ -6,7 +6,8 @@ read this one's disk) and are deleted when the job ends. A submit checks what is
 user's right to import into the project) at once, so a refusal needs no job.
 
 Kinds: ``import`` (a pair of files or one bilingual file), ``new-version`` (a document's new English),
-``realign`` (a long stretch of links, or to the end), ``glossary-import`` (a project's glossary from CSV/TBX).
+``realign`` (a long stretch of links, or to the end), ``export`` (a long document's export or report
+download, kept in ``job_files`` as the job's result), ``glossary-import`` (a project's glossary from CSV/TBX).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.formats.registry import for_filename
 from app.services import glossary as terms
 from app.services import realign
 from app.services.auth import ensure_admin, require
+from app.services.exports import DOWNLOADS, EXPORT_NAMES, export_document, export_log
 from app.services.imports import MAX_PARAGRAPH_CHARS, Upload, import_bitext, import_files, is_bitext, read_bitext
 from app.services.links import DEFAULT_ALIGNER
 from app.services.projects import document_stats
@@ -174,6 +176,52 @@ def submit_realign(queue: jobs.JobQueue, session: Session, document_id: int, lin
     return queue.submit(session, "realign", project_id=project_id, user_id=user.id if user else None,
                         params={"document_id": document_id, "link_id": link_id, "last_id": last_id, "method": method,
                                 "reason": reason}, dedupe_key=key, send=send)
+
+
+# -- exports and report downloads of long documents -------------------------------------------------
+
+EXPORT_INLINE_LINKS = 2000  # the web exports a document with more links than this as a job
+
+
+def is_large_document(session: Session, document_id: int) -> bool:
+    return queries.count_links(session, document_id) > EXPORT_INLINE_LINKS
+
+
+@jobs.register("export", steps={"exporting": 4, "storing": 1})
+def export_job(session: Session, job: Job, progress, *, document_id: int, fmt: str, weights: dict | None = None,
+               threshold: float | None = None) -> dict:
+    """Write a document in an export format, or one of its logs or report downloads, kept with the job."""
+    progress("exporting")
+    if fmt in DOWNLOADS:
+        out = export_log(session, document_id, fmt, weights, threshold)
+        name = out.filename
+    else:
+        out = export_document(session, document_id, fmt)
+        name = f"document-{document_id}-{out.filename}"  # as the web's export route names it
+    progress("storing")
+    row = store.add_file(session, job.id, store.RESULT_ROLE, name, out.data, out.mimetype)
+    return {"result_id": row.id, "document_id": document_id, "filename": name, "bytes": len(out.data),
+            "summary": f"Exported {name} ({len(out.data):,} bytes)."}
+
+
+def submit_export(queue: jobs.JobQueue, session: Session, document_id: int, fmt: str, user: User | None, *,
+                  weights: dict | None = None, threshold: float | None = None, send: bool = True) -> Job:
+    """Queue an export of a document (each submit its own file: the document may change meanwhile)."""
+    project_id = access.project_of(session, "document", document_id)
+    if project_id is None:
+        raise NotFound(f"document {document_id} does not exist")
+    if fmt not in EXPORT_NAMES:
+        raise InputError(f"unknown export format {fmt!r}; known: {', '.join(EXPORT_NAMES)}")
+    job, _ = queue.submit(session, "export", project_id=project_id, user_id=user.id if user else None,
+                          params={"document_id": document_id, "fmt": fmt, "weights": weights, "threshold": threshold},
+                          send=send)
+    return job
+
+
+def job_result_file(session: Session, job: Job):
+    """The file an export job wrote; None when there is none (not done yet, or another kind of job)."""
+    files = store.files_of(session, job.id, store.RESULT_ROLE)
+    return files[0] if files and job.state == "done" else None
 
 
 # -- a glossary ------------------------------------------------------------------------------------

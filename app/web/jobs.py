@@ -3,10 +3,14 @@ and the list of recent jobs. One JobQueue per application, in ``app.extensions["
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import jobs
+from app.errors import InputError
+from app.services import background
 from app.storage import access
 from app.storage import jobs as store
 from app.storage.models import Job
@@ -21,16 +25,20 @@ RESULTS = {
     "new-version": lambda job: url_for("alignment.view", doc_id=job.result_id),
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.result_id),
     "realign": lambda job: _focused(job),
+    "export": lambda job: url_for("jobs.download", job_id=job.id),
 }
+# Kinds whose result is a file: their page stays and offers the download instead of leading away.
+DOWNLOADS = {"export"}
 # Where to try again after a failure.
 RETRY = {
     "import": lambda job: url_for("projects.import_files"),
     "new-version": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.project_id),
     "realign": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
+    "export": lambda job: url_for("review.document", doc_id=store.params_of(job)["document_id"]),
 }
 KIND_NAMES = {"import": "Import", "new-version": "New English version", "glossary-import": "Glossary import",
-              "realign": "Re-alignment"}
+              "realign": "Re-alignment", "export": "Export"}
 
 
 def _focused(job: Job) -> str:
@@ -82,7 +90,7 @@ def show(job_id: int):
     """The job's page: a progress bar and its steps while it runs; its result once it is done."""
     job = _get(job_id)
     target = result_url(job)
-    if target:
+    if target and job.kind not in DOWNLOADS:
         if _summary(job):
             flash(_summary(job), "info")
         return redirect(target)
@@ -94,11 +102,35 @@ def progress(job_id: int):
     """The progress fragment; once the job is done, htmx is sent on to its result (HX-Redirect)."""
     job = _get(job_id)
     target = result_url(job)
-    if target and is_htmx():
+    if target and is_htmx() and job.kind not in DOWNLOADS:
         if _summary(job):
             flash(_summary(job), "info")
         return Response(render_template("jobs/_progress.html", **view(job)), headers={"HX-Redirect": target})
     return render_template("jobs/_progress.html", **view(job))
+
+
+@bp.route("/jobs/<int:job_id>/download")
+def download(job_id: int):
+    """The file an export job wrote."""
+    job = _get(job_id)
+    row = background.job_result_file(get_session(), job)
+    if row is None:
+        raise InputError(f"job {job.id} has no file to download ({job.state})")
+    return Response(row.data, mimetype=row.mimetype or "application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{_ascii(row.filename)}"; '
+                                                    f"filename*=UTF-8''{quote(row.filename, safe='')}"})
+
+
+def _ascii(name: str) -> str:
+    return "".join(c if c.isascii() and c.isprintable() and c != '"' else "_" for c in name)
+
+
+def submit_export(doc_id: int, fmt: str, weights=None, threshold=None):
+    """Queue the export of a long document and go to its job page (which offers the file when done)."""
+    session = get_session()
+    job = background.submit_export(queue(), session, doc_id, fmt, current_user, weights=weights, threshold=threshold)
+    session.commit()
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/jobs")

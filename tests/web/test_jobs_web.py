@@ -183,3 +183,34 @@ def test_a_long_realignment_is_a_job_and_a_short_one_is_not(client, auth, sessio
     assert landed.request.path == path and "Re-aligned links 1–18" in landed.get_data(as_text=True)
     session.expire_all()
     assert [c.op for c in session.scalars(select(AlignmentChange).order_by(AlignmentChange.id))] == ["realign"] * 2
+
+
+@pytest.mark.parametrize("path, name", [("export/tmx", "document-{doc}-zh.tmx"),
+                                        ("report.json", "document-{doc}-review-report.json")])
+def test_exports_of_a_long_document_are_jobs_with_the_file_kept(client, auth, session, demo_doc, monkeypatch,
+                                                                 path, name):
+    from app.services import background
+
+    auth.login("rita")
+    inline = client.get(f"/documents/{demo_doc}/{path}")
+    assert inline.status_code == 200 and "attachment" in inline.headers["Content-Disposition"]
+    monkeypatch.setattr(background, "EXPORT_INLINE_LINKS", 5)  # the demo's 18 links make a long document
+    job_id = _job_id(client.get(f"/documents/{demo_doc}/{path}"))
+    assert client.get(f"/jobs/{job_id}/download").status_code in (200, 400)  # 400 until it is done
+    wait_for(lambda: _state(session, job_id).state == "done", timeout=60, every=0.1)
+    page = client.get(f"/jobs/{job_id}")  # a file: the page stays and offers it
+    assert page.status_code == 200 and f'href="/jobs/{job_id}/download" download' in page.get_data(as_text=True)
+    fragment = client.get(f"/jobs/{job_id}/progress", headers={"HX-Request": "true"})
+    assert "HX-Redirect" not in fragment.headers and "hx-trigger" not in fragment.get_data(as_text=True)
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.status_code == 200 and download.mimetype == inline.mimetype
+    if path.startswith("report"):
+        import json
+
+        assert json.loads(download.data) == json.loads(inline.data)
+    else:
+        assert download.data == inline.data
+    def filename(response):
+        return re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"]).group(1)
+
+    assert filename(download) == filename(inline) == name.format(doc=demo_doc)
