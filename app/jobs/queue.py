@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from huey import MemoryHuey, RedisHuey, SqliteHuey
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ from app.storage.models import Job
 log = logging.getLogger(__name__)
 
 TASK = "duizhao.run_job"
+STALE_TASK = "duizhao.fail_stale"
 
 
 def queue_kind(url: str) -> str:
@@ -89,6 +90,8 @@ class JobQueue:
         self._given = (os.getpid(), make_session) if make_session is not None else None
         self._own: tuple[int, sessionmaker[Session]] | None = None
         self.task = self.huey.task(name=TASK)(self._execute)
+        # Every minute a consumer fails the running jobs whose worker died (not only when a queue starts).
+        self.stale_check = self.huey.periodic_task(crontab(), name=STALE_TASK)(self.fail_stale)
 
     # -- sessions ---------------------------------------------------------------------------------
     def sessionmaker(self) -> sessionmaker[Session]:
@@ -152,6 +155,16 @@ class JobQueue:
         """Run a queued job in this process, in the foreground (the CLI, with its progress bar)."""
         return run_job(self.sessionmaker(), job_id, interval=self.interval,
                        heartbeat_seconds=self.heartbeat_seconds, on_progress=on_progress)
+
+    def fail_stale(self) -> list[int]:
+        """Fail the running jobs whose worker died (huey runs this every minute in a consumer)."""
+        make_session = self.sessionmaker()
+        with make_session() as session:
+            failed = store.fail_stale(session, self.stale_seconds)
+            session.commit()
+        if failed:
+            log.warning("jobs whose worker died, now failed: %s", ", ".join(map(str, failed)))
+        return failed
 
     def recover(self, *, resend: bool = True) -> tuple[list[int], list[int]]:
         """What a queue does when it starts: fail the running jobs whose worker died, and (``resend``)
