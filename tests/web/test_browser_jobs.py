@@ -69,6 +69,17 @@ def test_mac_dev_import_answers_at_once_moves_and_lands_on_one_document(live_ser
     page.wait_for_selector("#job-bar")
     to_job_page = time.monotonic() - started
 
+    # meanwhile the document list shows the import in progress, with a link to its page
+    listing = page.context.new_page()
+    listing.goto(f"{base}/")
+    running = listing.locator("section.running-imports tr.running-import")
+    assert running.count() == 1 and "mac-dev-zh.txt + mac-dev-en.txt" not in running.inner_text()
+    assert "MAC-Dev, all chapters" in running.inner_text()
+    assert running.locator("a").get_attribute("href") == page.url.removeprefix(base)
+    if os.environ.get("DUIZHAO_SHOTS"):
+        listing.screenshot(path=os.environ["DUIZHAO_SHOTS"] + "/job-document-list.png")
+    listing.close()
+
     seen: list[float] = []
     while "/documents/" not in page.url:
         assert time.monotonic() - started < 300, f"no document after 300 s; progress seen: {seen}"
