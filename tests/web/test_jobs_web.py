@@ -1,12 +1,14 @@
 """Imports through the web as jobs on a real queue (issue 13): SqliteHuey with a consumer thread in the
-process, as `make run` has. The form answers with the job page, the job's progress fragment leads to the
-document, a second submit joins the first job, a failure stores nothing and says why in one line."""
+process, as `make run` has, and RedisHuey (127.0.0.1:6379). The form answers with the job page, the job's
+progress fragment leads to the document, a second submit joins the first job, a failure stores nothing and
+says why in one line."""
 
 from __future__ import annotations
 
 import io
 import re
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,24 +18,33 @@ from app import create_app, jobs
 from app.storage import jobs as store
 from app.storage.models import Document, Job, JobFile, Project, User
 from tests.conftest import TEST_ALIGNER
-from tests.jobs.conftest import wait_for
+from tests.jobs.conftest import REDIS_URL, redis_or_skip, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ZH = (ROOT / "corpus/demo/zh.txt").read_bytes()
 EN = (ROOT / "corpus/demo/en.txt").read_bytes()
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    """The application with the default kind of queue (a SQLite file) and one consumer thread."""
+@pytest.fixture(params=["sqlite", "redis"])
+def app(request, database_url, tmp_path):
+    """The application with the default kind of queue (a SQLite file) or Redis, and one consumer thread."""
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    if request.param == "redis":
+        redis_or_skip()
+        url = REDIS_URL
     application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER,
-                              "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}"})
-    queue = application.extensions["duizhao.queue"]
+                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER, "QUEUE_URL": url})
+    # a queue name of its own (Redis is shared by every test)
+    queue = jobs.JobQueue(application.config, make_session=application.extensions["duizhao.sessionmaker"],
+                          name=f"duizhao-web-test-{uuid.uuid4().hex[:12]}")
+    application.extensions["duizhao.queue"] = queue
     queue.interval = 0.05
     consumer = jobs.start_consumer(queue, workers=1)
     yield application
     jobs.stop_consumer(consumer, timeout=10)
+    if queue.kind == "redis":
+        queue.huey.storage.flush_all()
+    queue.dispose()
     application.extensions["duizhao.engine"].dispose()
 
 
