@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import check_password_hash
 
 from app import config as settings
-from app import mt, services
+from app import jobs, mt, services
 from app.alignment.api import ALIGNERS, LEVELS, align_texts, signature
 from app.alignment.gale_church import align_lengths
 from app.checks.mt import check_mt
@@ -21,14 +22,14 @@ from app.errors import AppError, InputError
 from app.formats.registry import FORMATS, for_filename
 from app.model import Severity
 from app.segmentation import split_paragraphs
-from app.services import Upload, exports
+from app.services import Upload, background, exports
 from app.services import glossary as terms
 from app.services.exports import EXPORT_NAMES, GLOSSARY_FORMATS
 from app.services.search import replace_all
-from app.services.versions import import_new_version
 from app.storage import access, queries
+from app.storage import jobs as job_store
 from app.storage.db import make_engine, make_sessionmaker, require_current, upgrade
-from app.storage.models import PROJECT_ROLES, ROLES
+from app.storage.models import PROJECT_ROLES, ROLES, Document, Project
 from app.textio import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,31 @@ class Store:
             self.session.rollback()
         self.session.close()
         self.engine.dispose()
+
+
+def run_job(store: Store, label: str, submit):
+    """Run a job in the foreground with a progress bar on stderr, so scripts see no change: ``submit(queue)``
+    adds the job (not sent to any queue), which runs here; returns the done job, or raises its error."""
+    queue = jobs.JobQueue(conf(), make_session=make_sessionmaker(store.engine))
+    job, _ = submit(queue)
+    store.session.commit()
+    shown = {"percent": 0}
+    # On a terminal only: a script reading stderr sees what it saw before jobs (the one-line error).
+    bar = click.progressbar(length=100, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+    with bar if bar is not None else contextlib.nullcontext():
+        def on_progress(step: str, fraction: float) -> None:
+            percent = int(100 * fraction)
+            if bar is not None and percent > shown["percent"]:
+                bar.label = f"{label}: {step}"
+                bar.update(percent - shown["percent"])
+                shown["percent"] = percent
+
+        queue.run_here(job.id, on_progress=on_progress)
+    store.session.expire_all()
+    job = job_store.get_job(store.session, job.id)
+    if job.state != "done":
+        raise InputError(job.message or f"job {job.id} did not finish ({job.state})")
+    return job
 
 
 def _read(path: str) -> bytes:
@@ -213,9 +239,12 @@ def import_cmd(zh_file, en_file, project, title, fmt):
     bilingual file (.tmx, .xliff/.xlf, .csv, .tsv, .xlsx) whose alignment is kept as given."""
 
     uploads = [services.Upload(name, _read(name)) for name in (zh_file, en_file) if name]
-    with Store() as session:
-        doc = services.import_files(session, project, uploads, title=title, format_name=fmt,
-                                    aligner=conf()["ALIGN_METHOD"], max_chars=conf()["MAX_PARAGRAPH_CHARS"])
+    store = Store()
+    with store as session:
+        job = run_job(store, "Importing", lambda queue: background.submit_import(
+            queue, session, project, uploads, None, title=title, format_name=fmt, aligner=conf()["ALIGN_METHOD"],
+            max_chars=conf()["MAX_PARAGRAPH_CHARS"], dedupe=False, send=False))
+        doc = session.get(Document, job.result_id)
         stats = services.document_stats(session, doc.id)
     click.echo(f"Imported document {doc.id} “{doc.title}” into {project}: {stats['links']} links.")
 
@@ -307,12 +336,14 @@ def glossary_group():
 @click.argument("file", type=click.Path(dir_okay=False))
 def glossary_import(project, file):
     """Add the entries of FILE (.csv or .tbx) to PROJECT's glossary; entries already there are skipped."""
-    entries = for_filename(file, "glossary").read(_read(file), file)
-    with Store() as session:
+    upload = Upload(Path(file).name, _read(file))
+    store = Store()
+    with store as session:
         proj = _project(session, project)
-        admin, _ = services.ensure_admin(session)
-        added = terms.import_entries(session, proj, entries, admin, Path(file).name)
-    click.echo(f"Imported {added} new entries into {project} ({len(entries) - added} already present).")
+        job = run_job(store, "Importing the glossary", lambda queue: background.submit_glossary_import(
+            queue, session, proj, upload, None, dedupe=False, send=False))
+        result = job_store.result_of(job)
+    click.echo(f"Imported {result['added']} new entries into {project} ({result['skipped']} already present).")
 
 
 @glossary_group.command("export")
@@ -348,12 +379,14 @@ def _project(session, name: str):
 def import_version_cmd(document, en_file, username, method, reason):
     """Import a new English version EN_FILE of DOCUMENT (its id); unchanged paragraphs keep their history."""
     upload_data = _read(en_file)
-    with Store() as session:
+    store = Store()
+    with store as session:
         user = _user(session, username)
-        result = import_new_version(session, document, Upload(en_file, upload_data), user,
-                                    method=method or conf()["ALIGN_METHOD"], reason=reason,
-                                    max_chars=conf()["MAX_PARAGRAPH_CHARS"])
-    click.echo(f"Document {document}: {result.message()}")
+        job = run_job(store, "Importing the new version", lambda queue: background.submit_new_version(
+            queue, session, document, Upload(en_file, upload_data), user, method=method or conf()["ALIGN_METHOD"],
+            reason=reason, max_chars=conf()["MAX_PARAGRAPH_CHARS"], dedupe=False, send=False))
+        summary = job_store.result_of(job)["summary"]
+    click.echo(f"Document {document}: {summary}")
 
 
 @cli.command("replace")
@@ -455,6 +488,38 @@ def align_cmd(zh_file, en_file, presplit, level, method, fmt, output):
         click.echo(f"Wrote {len(result.beads)} links to {output}.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Jobs run at once (default: the QUEUE_WORKERS setting).")
+def worker_cmd(workers):
+    """Run the job queue's consumer processes until Ctrl+C or SIGTERM (with QUEUE_URL=redis://…, on any
+    machine that reaches the database and Redis)."""
+    with Store() as _session:  # the database must be migrated before a worker takes jobs
+        pass
+    queue = jobs.JobQueue(conf())
+    if queue.kind == "immediate":
+        raise InputError("QUEUE_URL=immediate runs each job where it is submitted: there is nothing for a worker "
+                         "to do (set it to redis://HOST:PORT/DB, or leave it empty for instance/queue.db)")
+    count = workers or int(conf()["QUEUE_WORKERS"])
+    click.echo(f"duizhao worker: {count} process(es) on the {queue.kind} queue; Ctrl+C stops them.", err=True)
+    jobs.run_worker(queue=queue, workers=count)
+
+
+@cli.command("jobs")
+@click.option("--project", help="Only this project's jobs.")
+@click.option("--limit", type=int, default=20, show_default=True)
+def jobs_cmd(project, limit):
+    """List recent jobs, newest first: id, kind, state, progress, step, project, who, when, message."""
+    with Store() as session:
+        ids = [_project(session, project).id] if project else None
+        rows = job_store.recent_jobs(session, ids, limit=limit)
+        names = dict(session.query(Project.id, Project.name).all())
+        for job in rows:
+            who = job.user.username if job.user else "cli"
+            where = names.get(job.project_id) or job_store.params_of(job).get("project") or "-"
+            click.echo("\t".join([str(job.id), job.kind, job.state, f"{round(100 * job.progress)}%", job.step or "-",
+                                   where, who, f"{job.created_at:%Y-%m-%d %H:%M:%S}", job.message]))
 
 
 def main(argv=None):

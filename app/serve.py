@@ -7,7 +7,7 @@ import sys
 
 from waitress import serve
 
-from app import config, create_app
+from app import config, create_app, jobs
 from app.errors import AppError
 from app.storage.db import require_current
 
@@ -26,9 +26,24 @@ def main(argv=None) -> int:
     except AppError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2
+    consumer = start_jobs(app, jobs)
     print(f"duizhao is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads)
+    finally:
+        jobs.stop_consumer(consumer, timeout=10)
     return 0
+
+
+def start_jobs(app, jobs):
+    """The job queue's consumer threads in this process (the default SQLite queue); with Redis the
+    ``duizhao worker`` processes run the jobs and the server only recovers the queue."""
+    queue = app.extensions["duizhao.queue"]
+    if queue.kind == "redis":
+        queue.recover()
+        print("Jobs go to Redis: run `duizhao worker` to do them.", flush=True)
+        return None
+    return jobs.start_consumer(queue, workers=int(app.config["QUEUE_WORKERS"]))
 
 
 if __name__ == "__main__":

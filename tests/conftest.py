@@ -107,7 +107,9 @@ def database_url(request, tmp_path, password_hashes):
 @pytest.fixture
 def app(database_url, tmp_path):
     application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER})
+                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER,
+                              # jobs run in the submitting request (tests/web/test_jobs_web.py uses real queues)
+                              "QUEUE_URL": "immediate"})
     yield application
     application.extensions["duizhao.engine"].dispose()
 
@@ -150,6 +152,18 @@ def csrf_token(html: str) -> str:
     match = _TOKEN.search(html)
     assert match, "no CSRF token in the page"
     return match.group(1) or match.group(2)
+
+
+def after_job(client, response):
+    """A form that queues a job answers at once with the job's page: follow it to the failed job's page
+    (its one-line error) or, once the job is done, to its result (``.request.path``: the result's URL)."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert re.search(r"/jobs/\d+$", response.headers["Location"]), response.headers["Location"]
+    return client.get(response.headers["Location"], follow_redirects=True)
+
+
+def job_failed(page) -> bool:
+    return 'data-state="failed"' in page.get_data(as_text=True)
 
 
 class AuthActions:

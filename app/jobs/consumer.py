@@ -27,7 +27,7 @@ class EmbeddedConsumer(Consumer):
 
 
 def _options(queue: JobQueue, workers: int, worker_type: str) -> dict:
-    return {"workers": max(1, int(workers)), "worker_type": worker_type, "periodic": False,
+    return {"workers": max(1, int(workers)), "worker_type": worker_type, "periodic": True,
             "initial_delay": 0.05, "backoff": 1.5, "max_delay": MAX_POLL_SECONDS}
 
 

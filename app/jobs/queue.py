@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from huey import MemoryHuey, RedisHuey, SqliteHuey
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ from app.storage.models import Job
 log = logging.getLogger(__name__)
 
 TASK = "duizhao.run_job"
+STALE_TASK = "duizhao.fail_stale"
 
 
 def queue_kind(url: str) -> str:
@@ -45,22 +46,22 @@ def queue_kind(url: str) -> str:
     raise AppError(f"QUEUE_URL must be empty, sqlite:///PATH, redis://HOST:PORT/DB or immediate, not {url!r}")
 
 
-def sqlite_queue_path(url: str) -> Path:
+def sqlite_queue_path(url: str, instance: Path | str | None = None) -> Path:
     """The file of a SqliteHuey queue: ``sqlite:///PATH``, or queue.db in the instance directory."""
     url = (url or "").strip()
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
         return Path(url[len("sqlite:///"):])
-    return config.instance_dir() / "queue.db"
+    return Path(instance if instance is not None else config.load()["INSTANCE"]) / "queue.db"
 
 
-def make_huey(url: str, name: str = "duizhao"):
+def make_huey(url: str, name: str = "duizhao", instance: Path | str | None = None):
     """The huey instance for ``url`` (see the module docstring); results live in the jobs table."""
     kind = queue_kind(url)
     if kind == "redis":
         return RedisHuey(name, url=url.strip(), results=False)
     if kind == "immediate":
         return MemoryHuey(name, immediate=True, results=False)
-    path = sqlite_queue_path(url)
+    path = sqlite_queue_path(url, instance)
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(path), results=False)
 
@@ -76,17 +77,21 @@ class JobQueue:
     def __init__(self, conf: Mapping | None = None, *, make_session: sessionmaker[Session] | None = None,
                  name: str = "duizhao"):
         conf = config.load() if conf is None else conf
-        self.database_url = conf.get("DATABASE_URL") or config.default_database_url()
+        defaults = None if conf.get("DATABASE_URL") and conf.get("INSTANCE") else config.load()
+        self.database_url = conf.get("DATABASE_URL") or defaults["DATABASE_URL"]
+        self.instance = Path(conf.get("INSTANCE") or defaults["INSTANCE"])
         self.url = conf.get("QUEUE_URL") or ""
         self.kind = queue_kind(self.url)
         self.dedupe_seconds = float(conf.get("JOB_DEDUPE_SECONDS", config.DEFAULTS["JOB_DEDUPE_SECONDS"]))
         self.stale_seconds = float(conf.get("JOB_STALE_SECONDS", config.DEFAULTS["JOB_STALE_SECONDS"]))
         self.heartbeat_seconds = max(0.2, self.stale_seconds / 4)
         self.interval = 0.5
-        self.huey = make_huey(self.url, name)
+        self.huey = make_huey(self.url, name, self.instance)
         self._given = (os.getpid(), make_session) if make_session is not None else None
         self._own: tuple[int, sessionmaker[Session]] | None = None
         self.task = self.huey.task(name=TASK)(self._execute)
+        # Every minute a consumer fails the running jobs whose worker died (not only when a queue starts).
+        self.stale_check = self.huey.periodic_task(crontab(), name=STALE_TASK)(self.fail_stale)
 
     # -- sessions ---------------------------------------------------------------------------------
     def sessionmaker(self) -> sessionmaker[Session]:
@@ -150,6 +155,16 @@ class JobQueue:
         """Run a queued job in this process, in the foreground (the CLI, with its progress bar)."""
         return run_job(self.sessionmaker(), job_id, interval=self.interval,
                        heartbeat_seconds=self.heartbeat_seconds, on_progress=on_progress)
+
+    def fail_stale(self) -> list[int]:
+        """Fail the running jobs whose worker died (huey runs this every minute in a consumer)."""
+        make_session = self.sessionmaker()
+        with make_session() as session:
+            failed = store.fail_stale(session, self.stale_seconds)
+            session.commit()
+        if failed:
+            log.warning("jobs whose worker died, now failed: %s", ", ".join(map(str, failed)))
+        return failed
 
     def recover(self, *, resend: bool = True) -> tuple[list[int], list[int]]:
         """What a queue does when it starts: fail the running jobs whose worker died, and (``resend``)

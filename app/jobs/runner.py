@@ -69,7 +69,8 @@ def run_job(
         out = kind.func(work, job, progress, **params)
         heartbeat.stop()
         result_id, result = _result(out)
-        store.finish(work, job_id, result_id=result_id, result=result)
+        store.finish(work, job_id, result_id=result_id, result=result,
+                     project_id=result.get("project_id") if job.project_id is None else None)
         work.commit()
     except BaseException as exc:
         heartbeat.stop()

@@ -7,6 +7,7 @@ glossary, mt, demo. This package only re-exports the names most callers need.
 
 from __future__ import annotations
 
+from app.services import background  # noqa: F401  (registers the job kinds: import, new-version…)
 from app.services.auth import (
     add_member,
     authenticate,

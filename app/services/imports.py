@@ -17,6 +17,7 @@ Of a .docx pair: paragraph styles → ``DocumentSource.styles``; the English fil
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -107,18 +108,25 @@ def read_bitext(upload: Upload, name: str | None = None, max_chars: int = MAX_PA
 def import_document(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
                     title: str | None = None, *, zh_doc: TextDocument | None = None,
                     en_doc: TextDocument | None = None, aligner: str = DEFAULT_ALIGNER,
-                    max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
+                    max_chars: int = MAX_PARAGRAPH_CHARS, progress: StepProgress | None = None) -> Document:
     """Decode both files, align their paragraphs and store everything, or store nothing.
 
     ``zh_doc``/``en_doc``: the files already read (``import_pair``: .docx, .html).
     ``aligner``: a name in ``app.alignment.api.ALIGNERS`` (callers pass the ALIGN_METHOD setting).
+    ``progress(step, fraction)``: told of the steps (encoding, aligning, storing), as a job's progress is.
     """
+    report = progress or _no_progress
     zh_doc = zh_doc or read_document(zh, max_chars=max_chars)
     en_doc = en_doc or read_document(en, max_chars=max_chars)
     if aligner not in ALIGNERS:
         raise InputError(f"unknown aligner {aligner!r}; use {' or '.join(ALIGNERS)}")
+    report("encoding", 0.0)
+    beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner,
+                              progress=_encoding_then_aligning(report))
+    report("storing", 0.0)
+    # after the alignment: on SQLite a job's first write takes the database's one write lock, and its
+    # progress could not be written until the job commits (app/jobs/progress.py)
     project = project_for_import(session, project_name, user)
-    beads, used = run_aligner(list(zh_doc.paragraphs), list(en_doc.paragraphs), aligner)
     doc = Document(
         project=project,
         title=(title or plain_text(zh_doc.paragraphs[0]))[:300],
@@ -133,6 +141,26 @@ def import_document(session: Session, project_name: str, zh: Upload, en: Upload,
     en_segs = add_segments(session, doc, "en", en_doc.paragraphs)
     store_links(session, doc, beads, zh_segs, en_segs)
     return doc
+
+
+StepProgress = Callable[[str, float], None]
+
+
+def _no_progress(_step: str, _fraction: float = 0.0) -> None:
+    pass
+
+
+def _encoding_then_aligning(report: StepProgress) -> Callable[[int, int], None]:
+    """The aligner's ``progress(done, total)`` (segments encoded) as steps: encoding, then aligning once
+    every segment is encoded (the search that follows reports nothing more)."""
+
+    def tick(done: int, total: int) -> None:
+        if total and done >= total:
+            report("aligning", 0.0)
+        else:
+            report("encoding", done / total if total else 0.0)
+
+    return tick
 
 
 def add_segments(session: Session, doc: Document, side: str, texts) -> list[Segment]:
@@ -156,12 +184,20 @@ def store_links(session: Session, doc: Document, beads: list[Bead], zh_segs, en_
 
 def import_pair(session: Session, project_name: str, zh: Upload, en: Upload, user: User | None = None,
                 title: str | None = None, zh_format: str | None = None, en_format: str | None = None,
-                aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
-    """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as ``import_document``."""
+                aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS,
+                progress: StepProgress | None = None) -> Document:
+    """Two monolingual files (.txt, .docx, .html, by extension or by name), aligned as ``import_document``.
+
+    ``progress(step, fraction)``: decoding and splitting (both done by each file's reader), then
+    ``import_document``'s steps."""
+    report = progress or _no_progress
+    report("decoding", 0.0)
     zh_doc = read_document(zh, zh_format, max_chars)
+    report("splitting", 0.5)
     en_doc = read_document(en, en_format, max_chars)
+    report("splitting", 1.0)
     doc = import_document(session, project_name, zh, en, user=user, title=title, zh_doc=zh_doc,
-                          en_doc=en_doc, aligner=aligner)
+                          en_doc=en_doc, aligner=aligner, progress=progress)
     if zh_doc.styles or en_doc.styles:
         # the English .docx is kept as the template of .docx exports (styles, page setup, headers, footers)
         template = en.data if en_doc.styles and document_format(en.filename, en_format).name == "docx" else None
@@ -225,8 +261,10 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
 
 def import_files(session: Session, project_name: str, uploads: list[Upload], user: User | None = None,
                  title: str | None = None, format_name: str | None = None,
-                 aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS) -> Document:
-    """One bilingual file or a Chinese and an English file; the format by extension unless named."""
+                 aligner: str = DEFAULT_ALIGNER, max_chars: int = MAX_PARAGRAPH_CHARS,
+                 progress: StepProgress | None = None) -> Document:
+    """One bilingual file or a Chinese and an English file; the format by extension unless named.
+    ``progress``: the steps of a pair's import (``import_pair``)."""
     if len(uploads) == 1:
         if not is_bitext(uploads[0].filename, format_name):
             raise InputError(f"{uploads[0].filename}: a monolingual file; give the Chinese and the English file, "
@@ -236,7 +274,7 @@ def import_files(session: Session, project_name: str, uploads: list[Upload], use
         if format_name and by_name(format_name).kind != "document":
             raise InputError(f"{format_name} is a bilingual format: import one file")
         return import_pair(session, project_name, uploads[0], uploads[1], user, title, format_name, format_name,
-                           aligner, max_chars)
+                           aligner, max_chars, progress=progress)
     raise InputError("give one bilingual file or two monolingual files (Chinese, then English)")
 
 

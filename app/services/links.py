@@ -188,14 +188,17 @@ def number(link: Link) -> int:
     return link.position + 1
 
 
-def run_aligner(zh: list[str], en: list[str], method: str = DEFAULT_ALIGNER) -> tuple[list[Bead], str]:
-    """``align`` with a fallback to the length-based aligner when the embedding model is unavailable."""
+def run_aligner(zh: list[str], en: list[str], method: str = DEFAULT_ALIGNER,
+                progress=None) -> tuple[list[Bead], str]:
+    """``align`` with a fallback to the length-based aligner when the embedding model is unavailable.
+
+    ``progress(done, total)``: called as segments are encoded (``align``'s progress)."""
     if method not in ALIGNERS:
         raise InputError(f"unknown aligner {method!r}; use {' or '.join(ALIGNERS)}")
     zh, en = [plain_text(t) for t in zh], [plain_text(t) for t in en]  # the aligners never see inline codes
     if method == "embedding":
         try:
-            return align(zh, en, method="embedding"), "embedding"
+            return align(zh, en, method="embedding", progress=progress), "embedding"
         except (ImportError, OSError, MemoryError, RuntimeError):
             method = "length"
-    return align(zh, en, method=method), method
+    return align(zh, en, method=method, progress=progress), method

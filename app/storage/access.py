@@ -45,6 +45,15 @@ def project_of(session: Session, kind: str, ident: int) -> int | None:
     return session.scalar(_PROJECT_OF[kind](ident))
 
 
+def sees_projectless_job(session: Session, user: User | None, job_id: int) -> bool:
+    """Job ``job_id`` has no project yet (an import into a new project) and ``user`` submitted it or is
+    an admin: the only ones who see it until it is done."""
+    row = session.execute(select(Job.project_id, Job.user_id).where(Job.id == job_id)).first()
+    if user is None or row is None or row.project_id is not None:
+        return False
+    return user.role == "admin" or row.user_id == user.id
+
+
 def member_role(session: Session, user: User | None, project_id: int | None) -> str | None:
     """``user``'s role in the project: 'admin' for admins, the membership role, or None."""
     if user is None or project_id is None:

@@ -14,13 +14,14 @@ import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.storage.models import Job, utcnow
+from app.storage.models import Job, JobFile, utcnow
 
 ACTIVE = ("queued", "running")
+RESULT_ROLE = "result"  # a file a job wrote (an export); every other role is an input, deleted when the job ends
 MESSAGE_CHARS = 500
 
 
@@ -117,14 +118,15 @@ def touch(session: Session, job_id: int, *, step: str | None = None, progress: f
 
 
 def finish(session: Session, job_id: int, *, result_id: int | None = None, result: dict | None = None,
-           message: str = "") -> None:
-    """Mark a job done; called in the job's own work transaction, so both commit or neither."""
-    session.execute(
-        update(Job).where(Job.id == job_id)
-        .values(state="done", progress=1.0, finished_at=utcnow(), result_id=result_id,
-                result=json.dumps(result or {}, ensure_ascii=False, sort_keys=True), message=one_line(message))
-        .execution_options(synchronize_session=False)
-    )
+           message: str = "", project_id: int | None = None) -> None:
+    """Mark a job done and drop its input files; called in the job's own work transaction, so both commit
+    or neither. ``project_id``: the project the job made (an import into a new project), when it had none."""
+    values = {"state": "done", "progress": 1.0, "finished_at": utcnow(), "result_id": result_id,
+              "result": json.dumps(result or {}, ensure_ascii=False, sort_keys=True), "message": one_line(message)}
+    if project_id is not None:
+        values["project_id"] = project_id
+    session.execute(update(Job).where(Job.id == job_id).values(**values).execution_options(synchronize_session=False))
+    drop_inputs(session, job_id)
 
 
 def fail(session: Session, job_id: int, message: str) -> None:
@@ -134,6 +136,31 @@ def fail(session: Session, job_id: int, message: str) -> None:
         .values(state="failed", finished_at=utcnow(), message=one_line(message) or "failed")
         .execution_options(synchronize_session=False)
     )
+    drop_inputs(session, job_id)
+
+
+# -- files: what a job reads (uploads) and writes (exports), reachable from a worker on another machine --
+
+def add_file(session: Session, job_id: int, role: str, filename: str, data: bytes, mimetype: str = "") -> JobFile:
+    """Keep ``data`` for job ``job_id``: an input (``role`` zh, en, file…) or its ``result``."""
+    row = JobFile(job_id=job_id, role=role[:20], filename=(filename or "")[:300], mimetype=mimetype[:120], data=data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def files_of(session: Session, job_id: int, role: str | None = None) -> list[JobFile]:
+    """Job ``job_id``'s files (of ``role``), in the order they were added."""
+    query = select(JobFile).where(JobFile.job_id == job_id).order_by(JobFile.id)
+    if role is not None:
+        query = query.where(JobFile.role == role)
+    return list(session.scalars(query))
+
+
+def drop_inputs(session: Session, job_id: int) -> None:
+    """Delete the files a job read (its result file stays with the job)."""
+    session.execute(delete(JobFile).where(JobFile.job_id == job_id, JobFile.role != RESULT_ROLE)
+                    .execution_options(synchronize_session=False))
 
 
 def pid_alive(pid: int) -> bool:
@@ -191,11 +218,15 @@ def recent_jobs(
     limit: int = 50,
     kinds: Iterable[str] | None = None,
     states: Iterable[str] | None = None,
+    user_id: int | None = None,
 ) -> list[Job]:
-    """The newest jobs of these projects (None: every project, for admins), newest first."""
+    """The newest jobs of these projects (None: every project, for admins), newest first; ``user_id``: also
+    that user's jobs that have no project yet (an import into a new project)."""
     query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
     if project_ids is not None:
-        query = query.where(Job.project_id.in_(list(project_ids)))
+        mine = (Job.project_id.is_(None) & (Job.user_id == user_id)) if user_id is not None else None
+        in_projects = Job.project_id.in_(list(project_ids))
+        query = query.where(in_projects if mine is None else or_(in_projects, mine))
     if kinds is not None:
         query = query.where(Job.kind.in_(list(kinds)))
     if states is not None:

@@ -387,3 +387,19 @@ class Job(Base):
               sqlite_where=text("state in ('queued', 'running') and dedupe_key is not null"),
               postgresql_where=text("state in ('queued', 'running') and dedupe_key is not null")),
     )
+
+
+class JobFile(Base):
+    """A file a job reads or writes (issue 13): the uploads of an import (role ``zh``, ``en``, ``file``…),
+    deleted when the job finishes or fails, or what an export job wrote (role ``result``), kept with the
+    job. Bytes live in the database, not under instance/, so a worker on another machine reads them too.
+    """
+
+    __tablename__ = "job_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    mimetype: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    __table_args__ = (Index("ix_job_files_job", "job_id"),)

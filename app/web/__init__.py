@@ -21,6 +21,7 @@ from app.web import (
     errors,
     exports,
     glossary,
+    jobs,
     limits,
     mt,
     panel,
@@ -31,7 +32,7 @@ from app.web import (
 )
 from app.web.helpers import template_globals
 
-BLUEPRINTS = (auth, account, projects, review, panel, search, report, exports, glossary, alignment, mt, admin)
+BLUEPRINTS = (auth, account, projects, review, panel, search, report, exports, glossary, alignment, mt, jobs, admin)
 csrf = CSRFProtect()
 
 
@@ -68,6 +69,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     db.init_app(app)
+    jobs.init_app(app)
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     for module in BLUEPRINTS:

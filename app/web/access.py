@@ -42,7 +42,10 @@ def check_request(session) -> None:
         if kind is None or kind not in access.KINDS:
             raise RuntimeError(f"route parameter {name!r} has no access rule in app/web/access.py")
         project_id = access.project_of(session, kind, value)
+        if kind == "job" and project_id is None and access.sees_projectless_job(session, current_user, value):
+            continue  # an import into a new project: its project exists once the job is done
         role = access.member_role(session, current_user, project_id)
         if role is None:
             abort(404, "There is no such page, or it is in a project you are not a member of.")
         g.project_id, g.project_role = project_id, role
+

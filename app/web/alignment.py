@@ -3,13 +3,14 @@ and the upload of a new English version."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import InputError
-from app.services import alignment_view, realign
-from app.services.versions import import_new_version, version_diffs
+from app.services import alignment_view, background, realign
+from app.services.versions import version_diffs
 from app.storage.models import Document, Link
+from app.web import jobs
 from app.web.helpers import document_or_404, is_htmx, read_upload, requires
 
 bp = Blueprint("alignment", __name__)
@@ -65,6 +66,12 @@ def edit(doc_id: int):
     """Apply one operation from the toolbar (or a history entry's Undo) and show the result."""
     session, doc = document_or_404(doc_id)
     edit = _edit(request.form)
+    if edit.op == "realign" and background.is_long_realign(session, doc.id, edit.link, edit.last):
+        job, _created = background.submit_realign(jobs.queue(), session, doc.id, edit.link, edit.last, current_user,
+                                                  method=_method(), reason=edit.reason)
+        session.commit()
+        target = url_for("jobs.show", job_id=job.id)
+        return Response(status=204, headers={"HX-Redirect": target}) if is_htmx() else redirect(target)
     if edit.op == "checked":
         n = realign.mark_checked(session, doc.id, edit.link, current_user)
         message, focus = f"{n} paragraph{'' if n == 1 else 's'} marked as checked.", _selected(session, doc.id, edit)
@@ -111,11 +118,10 @@ def new_version(doc_id: int):
     upload = request.files.get("en_file")
     if upload is None or not upload.filename:
         raise InputError("choose the new English file (.txt) first")
-    result = import_new_version(session, doc.id, read_upload(upload), current_user,
-                                method=_method(), reason=request.form.get("reason", ""),
-                                max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
+    job, _created = background.submit_new_version(
+        jobs.queue(), session, doc.id, read_upload(upload), current_user, method=_method(),
+        reason=request.form.get("reason", ""), max_chars=current_app.config["MAX_PARAGRAPH_CHARS"])
     session.commit()
-    flash(result.message(), "info")
-    return redirect(url_for("alignment.view", doc_id=doc.id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 

@@ -6,7 +6,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response
 
-from app.services import exports
+from app.services import background, exports
+from app.web import jobs
 from app.web.db import get_session
 from app.web.helpers import document_or_404
 
@@ -16,6 +17,8 @@ bp = Blueprint("exports", __name__)
 @bp.route("/documents/<int:doc_id>/export/<fmt>")
 def export(doc_id: int, fmt: str):
     session, doc = document_or_404(doc_id)
+    if fmt in exports.EXPORT_FORMATS and background.is_large_document(session, doc.id):
+        return jobs.submit_export(doc.id, fmt)
     out = exports.export_document(session, doc.id, fmt)
     filename = out.filename.replace('"', "")
     return Response(out.data, mimetype=out.mimetype, headers={

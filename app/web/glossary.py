@@ -6,11 +6,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from app.errors import InputError
-from app.formats.registry import for_filename
-from app.services import exports
+from app.services import Upload, background, exports
 from app.services import glossary as terms
 from app.storage import queries
 from app.storage.models import Project, Term
+from app.web import jobs
 from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
 from app.web.helpers import can, read_upload, requires
@@ -118,9 +118,7 @@ def import_file(project_id: int):
     if not form.validate_on_submit():
         raise InputError("choose a glossary file (.csv or .tbx)")
     upload = read_upload(form.file.data, "glossary")
-    name = upload.filename or "glossary.csv"
-    entries = for_filename(name, "glossary").read(upload.data, name)
-    added = terms.import_entries(session, project, entries, current_user, name)
+    upload = Upload(upload.filename or "glossary.csv", upload.data)
+    job, _created = background.submit_glossary_import(jobs.queue(), session, project, upload, current_user)
     session.commit()
-    flash(f"Imported {added} new entries from {name} ({len(entries) - added} already present).", "info")
-    return redirect(url_for("glossary.index", project_id=project.id))
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -6,9 +6,10 @@ from flask import Blueprint, Response, current_app, render_template
 
 from app.config import mqm_weights
 from app.errors import InputError
-from app.services import exports
+from app.services import background, exports
 from app.services import report as report_service
 from app.storage.models import Document
+from app.web import jobs
 from app.web.helpers import document_or_404
 
 bp = Blueprint("report", __name__)
@@ -45,6 +46,8 @@ def report_download(doc_id: int, fmt: str):
         body = render_template("report/standalone.html", standalone=True, **data).encode("utf-8")
         mimetype = "text/html; charset=utf-8"
     elif fmt in ("json", "csv"):
+        if background.is_large_document(session, doc.id):
+            return jobs.submit_export(doc.id, f"report-{fmt}", *_mqm())
         out = exports.export_log(session, doc.id, f"report-{fmt}", *_mqm())
         body, mimetype = out.data, out.mimetype
     else:

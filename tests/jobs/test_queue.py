@@ -158,3 +158,28 @@ def test_an_unknown_kind_or_queue_url_is_refused(db, make_queue, tmp_path):
         queue.submit(s, "no-such-kind")
     with pytest.raises(AppError, match="QUEUE_URL"):
         jobs.queue_kind("amqp://localhost")
+
+
+def test_a_consumer_fails_a_dead_workers_job_every_minute(db, make_queue, tmp_path):
+    """The periodic stale check: registered with huey to run every minute, and it fails a running job
+    whose worker process is gone (while the queue keeps running, not only when one starts)."""
+    import subprocess
+    import sys
+    from datetime import datetime
+
+    queue = make_queue(f"sqlite:///{tmp_path / 'queue.db'}")
+    due = [t.name for t in queue.huey.read_periodic(datetime(2026, 12, 1, 10, 17))]
+    assert jobs.queue.STALE_TASK in due
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    job_id = _submit(db, queue, send=False)
+    with db.make_session() as s:
+        assert store.claim(s, job_id, pid=dead.pid)
+        s.commit()
+    alive_id = _submit(db, queue, send=False)
+    with db.make_session() as s:
+        assert store.claim(s, alive_id)  # this process: alive
+        s.commit()
+    assert queue.fail_stale() == [job_id]
+    assert _job(db, job_id).state == "failed" and "stopped before the job finished" in _job(db, job_id).message
+    assert _job(db, alive_id).state == "running"

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.storage import access
+from app.storage import jobs as jobs_store
 from app.storage.models import Comment, Link, Project, Revision, Term, User
 from app.web.access import URL_IDS
 from tests.conftest import csrf_token
@@ -24,8 +25,10 @@ def objects(session, demo_doc):
     seg = next(m.segment for m in link.members if m.segment.side == "en")
     services.save_segment(session, seg.id, seg.text + " (edited)", seg.version, admin, reason="walk")
     session.add(Comment(document_id=demo_doc, link_id=link.id, author_id=admin.id, body="a comment"))
-    session.commit()
     project_id = session.scalar(select(Project.id).join(Project.documents).limit(1))
+    job, _ = jobs_store.create_or_join(session, "import", project_id=project_id, user_id=admin.id,
+                                       params={"project": "demo"})
+    session.commit()
     ids = {
         "project": project_id,
         "document": demo_doc,
@@ -34,6 +37,7 @@ def objects(session, demo_doc):
         "comment": session.scalar(select(Comment.id).where(Comment.document_id == demo_doc)),
         "revision": session.scalar(select(Revision.id).where(Revision.segment_id == seg.id)),
         "term": session.scalar(select(Term.id).limit(1)),
+        "job": job.id,
     }
     ids["user"] = session.scalar(select(User.id).where(User.username == "rita"))  # admin pages: admins only
     for kind, ident in ids.items():
@@ -109,3 +113,17 @@ def test_member_reaches_the_same_routes(app, client, auth, objects, session):
             continue
         url = _url(rule, objects)
         assert client.get(url).status_code != 404 or "<fmt>" in rule.rule or "<template>" in rule.rule, url
+
+
+def test_a_job_without_a_project_is_seen_by_its_submitter_and_admins_only(client, auth, session):
+    """An import into a new project has no project until it is done: only whoever submitted it sees it."""
+    rita = session.scalar(select(User).where(User.username == "rita"))
+    job, _ = jobs_store.create_or_join(session, "import", project_id=None, user_id=rita.id, params={"project": "New"})
+    session.commit()
+    for name, status in (("tom", 404), ("rita", 200), ("admin", 200)):
+        auth.login(name)
+        assert client.get(f"/jobs/{job.id}").status_code == status, name
+        assert client.get(f"/jobs/{job.id}/progress").status_code == status, name
+        listed = f'href="/jobs/{job.id}"' in client.get("/jobs").get_data(as_text=True)
+        assert listed == (status == 200), name
+        auth.logout()

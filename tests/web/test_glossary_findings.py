@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from app.storage.models import Term, TermChange
-from tests.conftest import csrf_token
+from tests.conftest import after_job, csrf_token, job_failed
 
 
 def test_review_page_shows_findings_and_filters(client, auth, demo_doc):
@@ -58,7 +58,7 @@ def test_drift_report_without_glossary(client, auth):
     data = {"project": "Bare", "csrf_token": auth.token("/import"),
             "zh_file": (io.BytesIO((root / "corpus/demo/zh.txt").read_bytes()), "zh.txt"),
             "en_file": (io.BytesIO((root / "corpus/demo/en.txt").read_bytes()), "en.txt")}
-    location = client.post("/import", data=data, content_type="multipart/form-data").headers["Location"]
+    location = after_job(client, client.post("/import", data=data, content_type="multipart/form-data")).request.path
     page = client.get(location + "/drift").get_data(as_text=True)
     assert "no glossary yet" in page
     # the document's own terms are compared all the same (issue 15)
@@ -126,13 +126,14 @@ def test_glossary_search_export_import(client, auth, demo_doc):
     response = client.post("/projects/1/glossary/import", content_type="multipart/form-data", follow_redirects=True,
                            data={"csrf_token": token, "file": (io.BytesIO(new_csv.encode()), "more.csv")})
     assert "Imported 1 new entries from more.csv (1 already present)" in response.get_data(as_text=True)
-    bad = client.post("/projects/1/glossary/import", content_type="multipart/form-data",
-                      data={"csrf_token": token, "file": (io.BytesIO(b"en\nonly english\n"), "bad.csv")})
-    assert bad.status_code == 400
+    only_en = {"csrf_token": token, "file": (io.BytesIO(b"en\nonly english\n"), "bad.csv")}
+    bad = after_job(client, client.post("/projects/1/glossary/import", data=only_en,
+                                        content_type="multipart/form-data"))
+    assert job_failed(bad)
     hostile = b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><martif>&x;</martif>'
-    bad = client.post("/projects/1/glossary/import", content_type="multipart/form-data",
-                      data={"csrf_token": token, "file": (io.BytesIO(hostile), "evil.tbx")})
-    assert bad.status_code == 400 and "entity declarations are not allowed" in bad.get_data(as_text=True)
+    bad = after_job(client, client.post("/projects/1/glossary/import", content_type="multipart/form-data",
+                                        data={"csrf_token": token, "file": (io.BytesIO(hostile), "evil.tbx")}))
+    assert job_failed(bad) and "entity declarations are not allowed" in bad.get_data(as_text=True)
     tbx_entry = (b'<tbx xmlns="urn:iso:std:iso:30042:ed-2"><text><body><conceptEntry id="a">'
                  b'<langSec xml:lang="zh"><termSec><term>\xe6\xb3\x95\xe9\x99\xa2</term></termSec></langSec>'
                  b'<langSec xml:lang="en"><termSec><term>court</term></termSec></langSec>'

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.formats.registry import by_name
 from app.model import TextDocument
 from app.storage.models import Document, Link
+from tests.conftest import after_job, job_failed
 from tests.formats.test_bitext_formats import BILLION_LAUGHS, BODIES, XXE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +46,8 @@ def test_demo_goes_out_and_comes_back_through_the_web(client, auth, session, dem
     auth.login()
     out = client.get(f"/documents/{demo_doc}/export/{fmt}")
     assert out.status_code == 200 and "attachment" in out.headers["Content-Disposition"]
-    response = _import_bilingual(client, auth, name, out.data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    response = after_job(client, _import_bilingual(client, auth, name, out.data))
+    new_id = int(response.request.path.rstrip("/").split("/")[-1])
     again = client.get(f"/documents/{new_id}/export/{fmt}")
     fmt_obj = by_name(fmt)
     assert _shape(fmt_obj.read(again.data, name)) == _shape(fmt_obj.read(out.data, name))
@@ -62,8 +62,9 @@ def test_docx_pair_through_the_import_form(client, auth, demo_doc):
         "csrf_token": auth.token("/import"), "project": "Docx", "title": "",
         "zh_file": (io.BytesIO((ROOT / "corpus/demo/zh.txt").read_bytes()), "zh.txt"),
         "en_file": (io.BytesIO(docx.data), "en.docx")}, content_type="multipart/form-data")
-    assert response.status_code == 302
-    new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    response = after_job(client, response)
+    assert response.request.path.startswith("/documents/")
+    new_id = int(response.request.path.rstrip("/").split("/")[-1])
     a = client.get(f"/documents/{demo_doc}/export/csv").data
     b = client.get(f"/documents/{new_id}/export/csv").data
     assert _shape(by_name("csv").read(a, "a.csv")) == _shape(by_name("csv").read(b, "b.csv"))
@@ -77,7 +78,7 @@ def test_html_pair_through_the_import_form(client, auth):
         "csrf_token": auth.token("/import"), "project": "Html", "title": "",
         "zh_file": (io.BytesIO(zh), "zh.html"), "en_file": (io.BytesIO(en), "en.docx")},
         content_type="multipart/form-data")
-    assert response.status_code == 302
+    assert after_job(client, response).request.path.startswith("/documents/")
 
 
 HOSTILE = [
@@ -89,17 +90,17 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("name, data, message", HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_bilingual_files_get_400_and_store_nothing(client, auth, session, name, data, message):
+def test_hostile_bilingual_files_fail_their_job_and_store_nothing(client, auth, session, name, data, message):
     auth.login()
     before = _documents(session)
-    response = _import_bilingual(client, auth, name, data)
-    assert response.status_code == 400
+    response = after_job(client, _import_bilingual(client, auth, name, data))
+    assert job_failed(response)
     page = response.get_data(as_text=True)
     assert "Nothing was imported." in page and message in page
     assert _documents(session) == before
 
 
-def test_hostile_docx_on_the_pair_form_gets_400(client, auth, session):
+def test_hostile_docx_on_the_pair_form_fails_its_job(client, auth, session):
     import zipfile
 
     out = io.BytesIO()
@@ -112,7 +113,8 @@ def test_hostile_docx_on_the_pair_form_gets_400(client, auth, session):
         "csrf_token": auth.token("/import"), "project": "Bomb", "title": "",
         "zh_file": (io.BytesIO("你好".encode()), "zh.txt"), "en_file": (io.BytesIO(out.getvalue()), "bomb.docx")},
         content_type="multipart/form-data")
-    assert response.status_code == 400 and "possible zip bomb" in response.get_data(as_text=True)
+    response = after_job(client, response)
+    assert job_failed(response) and "possible zip bomb" in response.get_data(as_text=True)
     assert _documents(session) == before
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.storage.models import Document
+from tests.conftest import after_job, job_failed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,8 +79,8 @@ def test_a_huge_paragraph_is_refused_with_its_line(app, client, auth, session):
     auth.login("rita")
     zh = ("第一段。\n\n第二段。\n" + "长" * 6_000 + "\n").encode()
     en = (ROOT / "corpus/demo/en.txt").read_bytes()
-    response = _post(client, auth, "/import", {"zh_file": ("zh.txt", zh), "en_file": ("en.txt", en)})
-    assert response.status_code == 400
+    response = after_job(client, _post(client, auth, "/import", {"zh_file": ("zh.txt", zh), "en_file": ("en.txt", en)}))
+    assert job_failed(response)
     body = response.get_data(as_text=True)
     assert "zh.txt, line 4: a paragraph of 6,000 characters (the limit is 5,000)" in body
     assert _documents(session) == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.storage import queries
+from tests.conftest import after_job, job_failed
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPLE = "Maple Bridge experience"
@@ -122,8 +123,9 @@ def test_upload_form_imports_and_aligns(client, auth):
     zh = ("zh.txt", (ROOT / "corpus/demo/zh.txt").read_text(encoding="utf-8").encode("gb18030"))
     en = ("en.txt", (ROOT / "corpus/demo/en.txt").read_bytes())
     response = _upload(client, auth, zh, en)
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = after_job(client, response)
+    assert page.request.path.startswith("/documents/")
+    page = page.get_data(as_text=True)
     assert "18 linked paragraphs" in page and "枫桥经验" in page
 
 
@@ -132,9 +134,9 @@ def test_upload_of_bad_files_is_refused_and_stores_nothing(client, auth):
     en = ("en.txt", (ROOT / "corpus/demo/en.txt").read_bytes())
     for zh, reason in [(("zh.png", b"\x89PNG\r\n\x1a\n\x00\x00"), "zh.png: looks like a binary file"),
                        (("zh.txt", b""), "zh.txt: the file is empty")]:
-        response = _upload(client, auth, zh, en, project="Never")
-        assert response.status_code == 400
-        assert reason in response.get_data(as_text=True)
+        page = after_job(client, _upload(client, auth, zh, en, project="Never"))
+        assert job_failed(page)
+        assert reason in page.get_data(as_text=True)
     assert "Never" not in client.get("/").get_data(as_text=True)
 
 
