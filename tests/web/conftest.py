@@ -20,12 +20,22 @@ def live_server(app, demo_doc):
     require_browser()  # before the server starts: a skipped test must not leave a serving thread behind
     from waitress import create_server
 
+    from waitress import wasyncore
+
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():  # the server's own loop, in steps, so it has stopped before its sockets close
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", demo_doc
-    server.close()
+    stop.set()
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
+    server.close()
 
 
 def require_browser() -> None:
