@@ -15,15 +15,15 @@ Two passes, both linear in the input length:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.alignment import anchors as anchor_mod
-from app.alignment.dp import band_around, banded_dp, bead_shapes, full_band
+from app.alignment.dp import band_around, banded_dp, banded_tables, bead_shapes, full_band, max_marginals
 from app.alignment.encoder import SpanEncoder
+from app.alignment.lexicon import DocumentLexicon
 
 Progress = Callable[[int, int], None]
 
@@ -43,10 +43,13 @@ class Params:
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
     anchor_weight: float = 0.2  # bonus per number or name found on both sides of a bead
     punct_weight: float = 0.12  # bonus per question mark, exclamation mark or opening quote on both sides
+    lex_weight: float = 0.0  # weight of the lexical coverage (CC-CEDICT + document IBM-1) added to the cosine
+    close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     punct_miss: float = 0.0  # penalty per such mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
+    gaps: bool = True  # compute each link's max-marginal gap (a backward pass) for its confidence
     coarse_cells: int = 2_000_000  # the rough path searches every cell below this many
     full_cells: int = 20_000  # the bead search searches every cell below this many
     coarse_width: int = 6
@@ -139,6 +142,36 @@ class Candidate:
     dj: int
     sim: float
     score: float
+    margin_sim: float = 0.0  # cosine minus the local mean similarity
+    lexical: float = 0.0  # lexical coverage (0 without a lexicon)
+    neighbour_sim: float = 0.0  # the lower margin_sim of the links on either side
+    gap: float = 0.0  # how much worse the best path is that puts a boundary elsewhere inside this bead's rows
+
+
+def path_gaps(path, n: int, m: int, marg: list[np.ndarray], lo: np.ndarray) -> list[float]:
+    """For each bead of the path, the score lost by the best path with a different boundary in its rows.
+
+    ``marg[i][j - lo[i]]`` is the best full-path score through point (i, j). In each row the
+    columns the path itself visits are left out; a bead's gap is the least over the rows it spans.
+    """
+    total = float(marg[n][m - lo[n]])
+    visited: dict[int, list[int]] = {}
+    i, j = 0, 0
+    visited.setdefault(0, []).append(0)
+    for _, _, di, dj in path:
+        i, j = i + di, j + dj
+        visited.setdefault(i, []).append(j)
+    row_gap = np.zeros(n + 1)
+    for r in range(n + 1):
+        row = marg[r].copy()
+        for c in visited.get(r, ()):
+            row[c - lo[r]] = -np.inf
+        best = row.max() if len(row) else -np.inf
+        row_gap[r] = total - best if np.isfinite(best) else 10.0
+    out = []
+    for i, _, di, _ in path:
+        out.append(float(min(10.0, row_gap[i:i + di + 1].min())))
+    return out
 
 
 def align_vectors(
@@ -152,6 +185,9 @@ def align_vectors(
     zmarks: np.ndarray | None = None,
     emarks: np.ndarray | None = None,
     extra: Callable[[Sequence[tuple[int, int]]], Callable] | None = None,
+    lexical: Callable[[Sequence[tuple[int, int]], np.ndarray, np.ndarray], object] | None = None,
+    zclose: np.ndarray | None = None,
+    eclose: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
 
@@ -169,6 +205,8 @@ def align_vectors(
         lo, hi = full_band(n, m)
     else:
         lo, hi = band_around(points, n, m, params.final_width)
+    lex = lexical(points, lo, hi) if lexical is not None else None
+    use_close = params.close_weight and zclose is not None and eclose is not None
 
     # where each sentence sits on the other side, for the local margin
     zc = np.zeros(n, dtype=np.int64)
@@ -208,6 +246,8 @@ def align_vectors(
         if di == 0 or dj == 0:
             return np.full(len(js), p.skip)
         sim = similarity(i, di, dj, js).astype(np.float64)
+        if lex is not None and p.lex_weight:
+            sim += p.lex_weight * lex.coverage(i, di, js, dj)
         sim -= p.margin * 0.5 * (zmean[i, di - 1] + emean[js, dj - 1])
         if p.length_mode == "gc":
             a, b = el[js, dj - 1], zl[i, di - 1] * ratio
@@ -220,6 +260,8 @@ def align_vectors(
         if use_marks:
             a, b = zm[i, di - 1], em[js, dj - 1]
             out += (p.punct_weight * np.minimum(a, b) - p.punct_miss * np.abs(a - b)).sum(-1)
+        if use_close:
+            out += p.close_weight * (zclose[i + di - 1] & eclose[js + dj - 1])
         if use_anchors:
             shared, missing = index.shared_and_missing(i, di, dj, js)
             out += p.anchor_weight * shared - p.anchor_miss * missing
@@ -228,24 +270,30 @@ def align_vectors(
         return out
 
     shapes = [s for s in bead_shapes(kz, ke)]
-    path = banded_dp(n, m, shapes, score, lo, hi)
+    path, forward = banded_tables(n, m, shapes, score, lo, hi)
+    gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, score, forward, lo, hi), lo) if params.gaps else None
     out = []
     for i, j, di, dj in path:
         js = np.array([j])
-        sim = float(similarity(i, di, dj, js)[0]) if di and dj else 0.0
-        out.append(Candidate(i, j, di, dj, sim, float(score(i, di, dj, js)[0])))
+        c = Candidate(i, j, di, dj, 0.0, float(score(i, di, dj, js)[0]))
+        if di and dj:
+            c.sim = float(similarity(i, di, dj, js)[0])
+            c.margin_sim = c.sim - 0.5 * float(zmean[i, di - 1] + emean[j, dj - 1])
+            c.lexical = float(lex.coverage(i, di, js, dj)[0]) if lex is not None else 0.0
+        if gaps is not None:
+            c.gap = gaps[len(out)]
+        out.append(c)
+    for k, c in enumerate(out):  # errors come in runs: a link next to a doubtful one is doubtful too
+        near = [x.margin_sim for x in out[max(0, k - 1):k + 2] if x is not c and x.di and x.dj]
+        c.neighbour_sim = min(near) if near else c.margin_sim
     return out
 
 
 def confidence(c: Candidate) -> float:
-    """A link's confidence in [0, 1]: a logistic of its cosine (nulls get a fixed middling value).
+    """A link's confidence in [0, 1]: see :mod:`app.alignment.confidence`."""
+    from app.alignment.confidence import confidence as model
 
-    Centred on 0.33, the 10th percentile of link cosines on MAC-Dev's literary translations, so
-    about one link in ten there falls below 0.5; the median link (0.52) scores about 0.9.
-    """
-    if c.di == 0 or c.dj == 0:
-        return 0.5
-    return 1.0 / (1.0 + math.exp(-12.0 * (c.sim - 0.33)))
+    return model(c)
 
 
 class EmbeddingAligner:
@@ -292,11 +340,14 @@ class EmbeddingAligner:
         elen = np.array([content_length(t) for t in en], dtype=np.float64)
         za, ea = anchor_mod.document_anchors(zh, en)
         zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
+        zq, eq = anchor_mod.closes_quote(zh, "zh"), anchor_mod.closes_quote(en, "en")
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
+            lexical = (DocumentLexicon(zh[a:b], en[c:d], params.max_zh, params.max_en)
+                       if params.lex_weight else None)
             cands = align_vectors(zv[a:b], ev[c:d], zlen[a:b], elen[c:d], params, za[a:b], ea[c:d],
-                                  zm[a:b], em[c:d])
+                                  zm[a:b], em[c:d], lexical=lexical, zclose=zq[a:b], eclose=eq[c:d])
             out.append([Candidate(x.i + a, x.j + c, x.di, x.dj, x.sim, x.score) for x in cands])
         return out
 
@@ -313,4 +364,7 @@ class EmbeddingAligner:
         zm = em = None
         if params.punct_weight or params.punct_miss:
             zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
-        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em, extra=extra)
+        zq, eq = anchor_mod.closes_quote(zh, "zh"), anchor_mod.closes_quote(en, "en")
+        lexical = DocumentLexicon(zh, en, params.max_zh, params.max_en) if params.lex_weight else None
+        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em, extra=extra, lexical=lexical,
+                             zclose=zq, eclose=eq)
