@@ -45,6 +45,8 @@ class Params:
     punct_weight: float = 0.12  # bonus per question mark, exclamation mark or opening quote on both sides
     lex_weight: float = 0.0  # weight of the lexical coverage (CC-CEDICT + document IBM-1) added to the cosine
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
+    member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
+    member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
     punct_miss: float = 0.0  # penalty per such mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
@@ -145,6 +147,7 @@ class Candidate:
     margin_sim: float = 0.0  # cosine minus the local mean similarity
     lexical: float = 0.0  # lexical coverage (0 without a lexicon)
     neighbour_sim: float = 0.0  # the lower margin_sim of the links on either side
+    leak: float = 0.0  # best cosine of a sentence just outside the bead with the bead's other side
     gap: float = 0.0  # how much worse the best path is that puts a boundary elsewhere inside this bead's rows
 
 
@@ -242,6 +245,19 @@ def align_vectors(
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         return ev[js, dj - 1] @ zv[i, di - 1]
 
+    def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        """The least cosine of one sentence of the bead with the other side's span."""
+        low = np.full(len(js), np.inf)
+        if dj > 1:
+            z = zv[i, di - 1]
+            for t in range(dj):
+                low = np.minimum(low, ev[js + t, 0] @ z)
+        if di > 1:
+            e = ev[js, dj - 1]
+            for t in range(di):
+                low = np.minimum(low, e @ zv[i + t, 0])
+        return low
+
     def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         if di == 0 or dj == 0:
             return np.full(len(js), p.skip)
@@ -260,6 +276,8 @@ def align_vectors(
         if use_marks:
             a, b = zm[i, di - 1], em[js, dj - 1]
             out += (p.punct_weight * np.minimum(a, b) - p.punct_miss * np.abs(a - b)).sum(-1)
+        if p.member_weight and (di > 1 or dj > 1):
+            out += p.member_weight * np.minimum(0.0, weakest_member(i, di, dj, js) - p.member_floor)
         if use_close:
             out += p.close_weight * (zclose[i + di - 1] & eclose[js + dj - 1])
         if use_anchors:
@@ -280,6 +298,10 @@ def align_vectors(
             c.sim = float(similarity(i, di, dj, js)[0])
             c.margin_sim = c.sim - 0.5 * float(zmean[i, di - 1] + emean[j, dj - 1])
             c.lexical = float(lex.coverage(i, di, js, dj)[0]) if lex is not None else 0.0
+            # a sentence just outside the bead that matches its other side as well hints at a wrong boundary
+            outside = [float(zv[a, 0] @ ev[j, dj - 1]) for a in (i - 1, i + di) if 0 <= a < n]
+            outside += [float(ev[b, 0] @ zv[i, di - 1]) for b in (j - 1, j + dj) if 0 <= b < m]
+            c.leak = max(outside) if outside else 0.0
         if gaps is not None:
             c.gap = gaps[len(out)]
         out.append(c)
@@ -326,29 +348,42 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    @staticmethod
+    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
+        """Everything ``align_vectors`` reads besides the parameters, for given span vectors."""
+        out = {"zv": zv, "ev": ev,
+               "zlen": np.array([content_length(t) for t in zh], dtype=np.float64),
+               "elen": np.array([content_length(t) for t in en], dtype=np.float64),
+               "zclose": anchor_mod.closes_quote(zh, "zh"), "eclose": anchor_mod.closes_quote(en, "en")}
+        if params.anchor_weight or params.anchor_miss:
+            out["zanchor"], out["eanchor"] = anchor_mod.document_anchors(zh, en)
+        if params.punct_weight or params.punct_miss:
+            out["zmarks"] = anchor_mod.marks(zh, "zh", quotes=True)
+            out["emarks"] = anchor_mod.marks(en, "en", quotes=True)
+        if params.lex_weight:
+            out["lexical"] = DocumentLexicon(zh, en, params.max_zh, params.max_en)
+        return out
+
     def align_blocks(self, zh: Sequence[str], en: Sequence[str],
                      blocks: Sequence[tuple[range, range]],
                      progress: Progress | None = None) -> list[list[Candidate]]:
         """Align each block (a contiguous zh range with a contiguous en range) on its own.
 
         The span vectors, anchors and marks are computed once for the whole text; a span's
-        vector depends only on its own sentences, so slicing them per block is exact.
+        vector depends only on its own sentences, so slicing them per block is exact (the
+        document lexicon is learned per block).
         """
         params = self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
-        elen = np.array([content_length(t) for t in en], dtype=np.float64)
-        za, ea = anchor_mod.document_anchors(zh, en)
-        zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
-        zq, eq = anchor_mod.closes_quote(zh, "zh"), anchor_mod.closes_quote(en, "en")
+        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
-            lexical = (DocumentLexicon(zh[a:b], en[c:d], params.max_zh, params.max_en)
-                       if params.lex_weight else None)
-            cands = align_vectors(zv[a:b], ev[c:d], zlen[a:b], elen[c:d], params, za[a:b], ea[c:d],
-                                  zm[a:b], em[c:d], lexical=lexical, zclose=zq[a:b], eclose=eq[c:d])
-            out.append([Candidate(x.i + a, x.j + c, x.di, x.dj, x.sim, x.score) for x in cands])
+            part = {k: (v[c:d] if k[0] == "e" else v[a:b]) for k, v in whole.items()}
+            if params.lex_weight:
+                part["lexical"] = DocumentLexicon(zh[a:b], en[c:d], params.max_zh, params.max_en)
+            cands = align_vectors(params=params, **part)
+            out.append([replace(x, i=x.i + a, j=x.j + c) for x in cands])
         return out
 
     def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
@@ -356,15 +391,4 @@ class EmbeddingAligner:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
-        elen = np.array([content_length(t) for t in en], dtype=np.float64)
-        za = ea = None
-        if params.anchor_weight or params.anchor_miss:
-            za, ea = anchor_mod.document_anchors(zh, en)
-        zm = em = None
-        if params.punct_weight or params.punct_miss:
-            zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
-        zq, eq = anchor_mod.closes_quote(zh, "zh"), anchor_mod.closes_quote(en, "en")
-        lexical = DocumentLexicon(zh, en, params.max_zh, params.max_en) if params.lex_weight else None
-        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em, extra=extra, lexical=lexical,
-                             zclose=zq, eclose=eq)
+        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params))
