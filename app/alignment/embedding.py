@@ -10,7 +10,19 @@ Two passes, both linear in the input length:
    band around that path, scoring each candidate with the cosine of the *real*
    span vectors (see :mod:`app.alignment.encoder`) minus a local margin (the
    mean similarity of each side to its neighbours on the other), minus a
-   length-ratio penalty calibrated on the document, plus lexical anchors.
+   length-ratio penalty calibrated on the document, plus lexical anchors, plus a
+   bonus when both sides end a quotation there (a turn of dialogue ends on both
+   sides), minus a penalty when the weakest sentence of an m:n bead has little to
+   do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
+   Optionally (``lex_weight``) the cosine gets a lexical coverage from CC-CEDICT
+   and an IBM-1 lexicon learned on the first path (:mod:`app.alignment.lexicon`).
+3. **Confidence.** A backward pass over the same band gives every point's best
+   full-path score; a bead's *gap* is how much the best path with another boundary
+   in its rows loses. The gap and a few cosines feed the logistic model of
+   :mod:`app.alignment.confidence`.
+
+The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``skip``) are chosen by
+``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
 """
 
 from __future__ import annotations
@@ -52,6 +64,7 @@ class Params:
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
     gaps: bool = True  # compute each link's max-marginal gap (a backward pass) for its confidence
+    gap_width: int = 4  # half-width of the backward pass's band around the path
     coarse_cells: int = 2_000_000  # the rough path searches every cell below this many
     full_cells: int = 20_000  # the bead search searches every cell below this many
     coarse_width: int = 6
@@ -245,17 +258,26 @@ def align_vectors(
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         return ev[js, dj - 1] @ zv[i, di - 1]
 
+    singles: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
-        """The least cosine of one sentence of the bead with the other side's span."""
-        low = np.full(len(js), np.inf)
+        """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
+        other side's span. The cosines of single English sentences with a Chinese span are computed once
+        per span over its whole band row and shared by every bead shape."""
+        low = np.zeros(len(js))
         if dj > 1:
-            z = zv[i, di - 1]
+            start = int(js.min())
+            got = singles.get((i, di))
+            if got is None or got[0] > start or got[0] + len(got[1]) < int(js.max()) + dj:
+                stop = min(m, max(int(hi[i]), int(js.max())) + ke)
+                start = min(start, int(lo[i]))
+                got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
+            base, vals = got
             for t in range(dj):
-                low = np.minimum(low, ev[js + t, 0] @ z)
+                low = np.minimum(low, vals[js + t - base] - p.member_floor)
         if di > 1:
-            e = ev[js, dj - 1]
-            for t in range(di):
-                low = np.minimum(low, e @ zv[i + t, 0])
+            sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
+            low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
     def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
@@ -277,7 +299,7 @@ def align_vectors(
             a, b = zm[i, di - 1], em[js, dj - 1]
             out += (p.punct_weight * np.minimum(a, b) - p.punct_miss * np.abs(a - b)).sum(-1)
         if p.member_weight and (di > 1 or dj > 1):
-            out += p.member_weight * np.minimum(0.0, weakest_member(i, di, dj, js) - p.member_floor)
+            out += p.member_weight * weakest_member(i, di, dj, js)
         if use_close:
             out += p.close_weight * (zclose[i + di - 1] & eclose[js + dj - 1])
         if use_anchors:
@@ -289,7 +311,13 @@ def align_vectors(
 
     shapes = [s for s in bead_shapes(kz, ke)]
     path, forward = banded_tables(n, m, shapes, score, lo, hi)
-    gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, score, forward, lo, hi), lo) if params.gaps else None
+    gaps = None
+    if params.gaps:  # the backward pass searches a narrow band around the path found (within the first band)
+        points_found = [(i, j) for i, j, _, _ in path] + [(n, m)]
+        lo2, hi2 = band_around(points_found, n, m, params.gap_width)
+        lo2, hi2 = np.maximum(lo2, lo), np.minimum(hi2, hi)
+        fwd = [forward[r][lo2[r] - lo[r]:hi2[r] - lo[r] + 1] for r in range(n + 1)]
+        gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, score, fwd, lo2, hi2), lo2)
     out = []
     for i, j, di, dj in path:
         js = np.array([j])
