@@ -183,7 +183,7 @@ def path_gaps(path, n: int, m: int, marg: list[np.ndarray], lo: np.ndarray) -> l
         for c in visited.get(r, ()):
             row[c - lo[r]] = -np.inf
         best = row.max() if len(row) else -np.inf
-        row_gap[r] = total - best if np.isfinite(best) else 10.0
+        row_gap[r] = max(0.0, total - best) if np.isfinite(best) else 10.0
     out = []
     for i, _, di, _ in path:
         out.append(float(min(10.0, row_gap[i:i + di + 1].min())))
@@ -209,6 +209,8 @@ def align_vectors(
 
     ``extra(rough_path_points)`` may return a score function ``(i, di, dj, js) -> array`` whose
     values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
+    ``lexical(rough_path_points, lo, hi)`` returns a :class:`app.alignment.lexicon.PairLexicon` for the
+    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation.
     """
     n, m = zv.shape[0], ev.shape[0]
     kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
@@ -310,14 +312,33 @@ def align_vectors(
         return out
 
     shapes = [s for s in bead_shapes(kz, ke)]
-    path, forward = banded_tables(n, m, shapes, score, lo, hi)
+    seen: dict[tuple[int, int, int], tuple[int, np.ndarray]] = {}
+
+    def recording(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        out = score(i, di, dj, js)
+        if params.gaps and len(js) and js[-1] - js[0] + 1 == len(js):
+            seen[i, di, dj] = (int(js[0]), out.astype(np.float32))
+        return out
+
+    def replay(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        """The forward pass's score of these beads when it priced them all (the backward pass's band is inside)."""
+        got = seen.get((i, di, dj))
+        if got is not None and len(js):
+            at = js - got[0]  # the backward pass asks in descending order
+            a, b = (int(at[0]), int(at[-1])) if at[0] <= at[-1] else (int(at[-1]), int(at[0]))
+            if a >= 0 and b < len(got[1]) and b - a + 1 == len(js):
+                return got[1][at].astype(np.float64)
+        return score(i, di, dj, js)
+
+    path, forward = banded_tables(n, m, shapes, recording, lo, hi)
     gaps = None
     if params.gaps:  # the backward pass searches a narrow band around the path found (within the first band)
         points_found = [(i, j) for i, j, _, _ in path] + [(n, m)]
         lo2, hi2 = band_around(points_found, n, m, params.gap_width)
         lo2, hi2 = np.maximum(lo2, lo), np.minimum(hi2, hi)
         fwd = [forward[r][lo2[r] - lo[r]:hi2[r] - lo[r] + 1] for r in range(n + 1)]
-        gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, score, fwd, lo2, hi2), lo2)
+        gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, replay, fwd, lo2, hi2), lo2)
+    seen.clear()
     out = []
     for i, j, di, dj in path:
         js = np.array([j])
