@@ -1,11 +1,18 @@
-"""Alignment benchmark: MAC-Dev quality and speed, then a scale run on the Bible pair.
+"""Alignment benchmark: MAC-Dev quality and speed, cross-validation, confidence, robustness, then scale.
 
-    python bench/bench_align.py [--quick] [--data DIR]
+    python bench/bench_align.py [--quick] [--data DIR] [--cache DIR] [--fit-confidence]
 
-MAC-Dev chapters are aligned with presplit input (one sentence per line) and
-scored against the gold links, strict and lax, counts summed over chapters.
-The scale run aligns the first N lines of the Bible pair (the English cut in
-the same proportion) in a fresh subprocess per size, so peak memory is per size.
+1. MAC-Dev end to end through ``align()`` (model load included), presplit input, scored
+   against the gold links, strict and lax, counts summed over chapters; beside today's figures.
+2. Leave-one-chapter-out cross-validation of the tuned parameters (``align_eval.GRID``):
+   chosen on five chapters, scored on the sixth, counts summed over the folds.
+3. Link confidence: AUC for predicting a wrong link, out of fold, and the weak mark's
+   precision and recall at the service's threshold.
+4. Robustness: perturbed copies of MAC-Dev (English deleted, inserted, merged, split).
+5. Scale (skipped with ``--quick``): the first N lines of the Bible pair (the English cut in
+   the same proportion) in a fresh subprocess per size, so peak memory is per size.
+
+``--cache DIR`` keeps span vectors on disk between runs (for tuning; put it under /tmp).
 """
 
 from __future__ import annotations
@@ -16,12 +23,19 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import align_eval as ev  # noqa: E402
+import numpy as np  # noqa: E402
+
 from app.alignment.api import align, signature  # noqa: E402
+from app.alignment.embedding import EmbeddingAligner, Params  # noqa: E402
 from app.alignment.scoring import as_links, read_links, score, score_documents  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "bench"
@@ -53,7 +67,7 @@ def bench_macdev(data: Path) -> None:
         sys.exit(f"no MAC-Dev gold files under {root}")
     print(f"MAC-Dev ({len(chapters)} chapters, presplit, model load included)  {signature()}")
     print(f"{'chapter':>8} {'zh':>5} {'en':>5} {'strict P':>9} {'R':>6} {'F1':>6} "
-          f"{'lax P':>7} {'R':>6} {'F1':>6} {'time s':>7}")
+          f"{'lax P':>7} {'R':>6} {'F1':>6} {'time s':>7} {'today F1':>9}")
     golds, tests = [], []
     n_sent = 0
     start = time.perf_counter()
@@ -70,14 +84,100 @@ def bench_macdev(data: Path) -> None:
         tests.append(test)
         n_sent += len(zh) + len(en)
         print(f"{ch:>8} {len(zh):>5} {len(en):>5} {s.strict_p:>9.4f} {s.strict_r:>6.4f} {s.strict_f1:>6.4f} "
-              f"{s.lax_p:>7.4f} {s.lax_r:>6.4f} {s.lax_f1:>6.4f} {dt:>7.2f}")
+              f"{s.lax_p:>7.4f} {s.lax_r:>6.4f} {s.lax_f1:>6.4f} {dt:>7.2f} {ev.TODAY.get(ch, float('nan')):>9.4f}")
     wall = time.perf_counter() - start
     cpu = cpu_s() - cpu0
     s = score_documents(golds, tests)
     print(f"{'all':>8} {'':>5} {'':>5} {s.strict_p:>9.4f} {s.strict_r:>6.4f} {s.strict_f1:>6.4f} "
-          f"{s.lax_p:>7.4f} {s.lax_r:>6.4f} {s.lax_f1:>6.4f} {wall:>7.2f}")
+          f"{s.lax_p:>7.4f} {s.lax_r:>6.4f} {s.lax_f1:>6.4f} {wall:>7.2f} {ev.TODAY['all']:>9.4f}")
     print(f"strict F1 {s.strict_f1:.4f}  lax F1 {s.lax_f1:.4f}  wall {wall:.1f} s (CPU {cpu:.1f} s)  "
           f"{n_sent / wall:.0f} sentences/s  peak memory {peak_mb():.0f} MB  load average {os.getloadavg()[0]:.1f}")
+
+
+def fmt(point: dict) -> str:
+    short = {"close_weight": "close", "member_weight": "member", "threshold": "thr", "lex_weight": "lex"}
+    return " ".join(f"{short.get(k, k)}={v:g}" for k, v in point.items())
+
+
+def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool = False) -> None:
+    """Leave-one-chapter-out CV, the confidence table and the robustness table."""
+    base = Params()
+    aligner = EmbeddingAligner(base)
+    vectors = ev.Vectors(aligner, cache)
+    chapters = ev.load_macdev(data / "mac-dev")
+    grid = dict(ev.GRID)
+    if lexical:  # the CC-CEDICT + document IBM-1 coverage joins the grid (the inputs then carry a lexicon)
+        grid["lex_weight"] = (0.0, 0.05, 0.1)
+    t0 = time.perf_counter()
+    for ch in chapters:
+        ch.inputs = vectors.prepare(ch, replace(base, lex_weight=0.1) if lexical else base)
+    points, table = ev.run_grid(chapters, base, grid)
+    folds = ev.cross_validate(chapters, points, table)
+    total = sum(f.counts for f in folds)
+    print(f"\nLeave-one-chapter-out CV ({len(points)} grid points: "
+          f"{', '.join(f'{k} {list(v)}' for k, v in grid.items())}; {time.perf_counter() - t0:.1f} s)")
+    print(f"{'held out':>8} {'chosen on the other five':<32} {'CV F1':>7} {'today':>7} {'delta':>7}")
+    for f in folds:
+        today = ev.TODAY[f.chapter]
+        print(f"{f.chapter:>8} {fmt(f.chosen):<32} {f.f1:>7.4f} {today:>7.4f} {f.f1 - today:>+7.4f}")
+    from app.alignment.scoring import Scores
+
+    s = Scores(*map(int, total))
+    print(f"{'all':>8} {'(counts summed over folds)':<32} {s.strict_f1:>7.4f} {ev.TODAY['all']:>7.4f} "
+          f"{s.strict_f1 - ev.TODAY['all']:>+7.4f}")
+    print(f"CV strict P/R/F1 {s.strict_p:.4f} / {s.strict_r:.4f} / {s.strict_f1:.4f}  lax F1 {s.lax_f1:.4f}  "
+          f"worst chapter delta {min(f.f1 - ev.TODAY[f.chapter] for f in folds):+.4f}")
+    best = ev.choose(table, list(range(len(chapters))))
+    print(f"chosen on all six (the shipped defaults): {fmt(points[best])}  "
+          f"in-sample strict F1 {ev.strict_f1(table[best].sum(0)):.4f}")
+
+    pred, wrong, shipped = ev.confidence_cv(chapters, base, folds)
+    print(f"\nLink confidence ({len(wrong)} held-out links, {int(wrong.sum())} wrong; weights refitted per fold)")
+    print(f"AUC for a wrong link (low confidence = wrong): CV {ev.conf.auc(-pred, wrong):.3f}   "
+          f"shipped weights {ev.conf.auc(-shipped, wrong):.3f}   today {ev.TODAY_AUC:.3f}")
+    print(f"weak = confidence below the threshold (confidence 0.5 = modelled P(right) {ev.conf.WEAK_AT}); "
+          f"P, R of the weak mark for finding wrong links")
+    print(f"{'threshold':>9} {'weak':>6} {'P':>7} {'R':>7}")
+    for th in (0.3, ev.WEAK, 0.7):
+        weak = np.array([ev.conf.rescale(x) for x in pred]) < th
+        hit = int((weak & wrong).sum())
+        p = hit / weak.sum() if weak.sum() else float("nan")
+        mark = "  (service threshold)" if th == ev.WEAK else ""
+        print(f"{th:>9.2f} {int(weak.sum()):>6} {p:>7.3f} {hit / max(1, wrong.sum()):>7.3f}{mark}")
+    if fit_confidence:
+        w = ev.fit_all(chapters, replace(base, **points[best]))
+        print("confidence weights fitted on all six:", ", ".join(f"{x:.2f}" for x in w))
+
+    if not lexical:
+        bench_robustness(chapters, vectors, base)
+
+
+def bench_robustness(chapters, vectors, params: Params) -> None:
+    import random
+
+    print("\nRobustness: perturbed copies of MAC-Dev (5% of the English sentences; seed 12), default parameters")
+    print(f"{'perturbation':<34} {'strict P':>9} {'R':>7} {'F1':>7} {'nulls right':>12}")
+    kinds = [("none", None), ("English deleted", ev.delete_en), ("English inserted from another book", ev.insert_en),
+             ("neighbours merged", ev.merge_en), ("sentences split", ev.split_en)]
+    for name, fn in kinds:
+        rng = random.Random(12)
+        golds, tests, nulls, found = [], [], 0, 0
+        for k, ch in enumerate(chapters):
+            if fn is None:
+                pert = ch
+            elif fn is ev.insert_en:
+                pert, _ = fn(ch, chapters[(k + 1) % len(chapters)].en, 0.05, rng)
+            else:
+                pert, _ = fn(ch, 0.05, rng)
+            inputs = vectors.prepare(pert, params)
+            test = ev.links_of(ev.align_vectors(params=replace(params, gaps=False), **inputs))
+            golds.append(pert.gold)
+            tests.append(test)
+            gnull = [g for g in pert.gold if not g[0] or not g[1]]
+            nulls += len(gnull)
+            found += len(set(gnull) & set(test))
+        s = score_documents(golds, tests)
+        print(f"{name:<34} {s.strict_p:>9.4f} {s.strict_r:>7.4f} {s.strict_f1:>7.4f} {found:>6}/{nulls:<5}")
 
 
 def scale_one(data: Path, size: int) -> None:
@@ -110,7 +210,10 @@ def bench_scale(data: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="MAC-Dev only, no scale run")
+    ap.add_argument("--quick", action="store_true", help="MAC-Dev tables only, no Bible scale run")
+    ap.add_argument("--cache", type=Path, default=None, help="keep span vectors here between runs (e.g. /tmp/...)")
+    ap.add_argument("--lexical", action="store_true", help="add the lexical coverage's weight to the CV grid")
+    ap.add_argument("--fit-confidence", action="store_true", help="print confidence weights fitted on all chapters")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark data directory")
     ap.add_argument("--scale-one", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -118,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         scale_one(args.data, args.scale_one)
         return
     bench_macdev(args.data)
+    bench_cv(args.data, args.cache, args.fit_confidence, args.lexical)
     if not args.quick:
         bench_scale(args.data)
 

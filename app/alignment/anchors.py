@@ -1,7 +1,7 @@
 """Lexical anchors: signs on each side that should agree inside a link.
 
 * quotation structure: whether a segment carries direct speech (“…” in Chinese,
-  quotation marks that are not apostrophes in English);
+  quotation marks that are not apostrophes in English), and whether it ends a quotation;
 * numbers: Arabic numerals on both sides, Chinese numerals converted;
 * names: the pinyin of Chinese characters matched against capitalised English words.
 """
@@ -52,6 +52,20 @@ def speech_shares(texts: Sequence[str], lang: str) -> np.ndarray:
             quoted += len(text) - pos
         out[k] = quoted / max(1, len(text))
     return out
+
+
+_ZH_CLOSE_END = re.compile(r"[”」』]\s*$")
+_EN_CLOSE_END = re.compile(r"(?:[”\"]|(?<=[.!?,;:—–…-])['’])\s*$")
+
+
+def closes_quote(texts: Sequence[str], lang: str) -> np.ndarray:
+    """Whether each segment ends by closing a quotation (a turn of dialogue ends there), as booleans.
+
+    Chinese: a closing ” 」 』 at the end. English: a closing double quote, or a single quote right
+    after sentence punctuation (so a final apostrophe, as in "the boys'", does not count).
+    """
+    pattern = _ZH_CLOSE_END if lang == "zh" else _EN_CLOSE_END
+    return np.array([bool(pattern.search(t)) for t in texts], dtype=bool)
 
 
 def marks(texts: Sequence[str], lang: str = "", quotes: bool = False) -> np.ndarray:

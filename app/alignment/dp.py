@@ -79,6 +79,18 @@ def banded_dp(
     hi: np.ndarray | None = None,
 ) -> Path:
     """Highest-scoring monotone bead path from (0, 0) to (n, m) inside the band."""
+    return banded_tables(n, m, shapes, score, lo, hi)[0]
+
+
+def banded_tables(
+    n: int,
+    m: int,
+    shapes: Sequence[tuple[int, int]],
+    score: RowScore,
+    lo: np.ndarray | None = None,
+    hi: np.ndarray | None = None,
+) -> tuple[Path, list[np.ndarray]]:
+    """The best path and the table of best scores from (0, 0) to every point of the band (row i: lo[i]..hi[i])."""
     if n < 0 or m < 0:
         raise InputError("segment counts must not be negative")
     if lo is None or hi is None:
@@ -138,4 +150,31 @@ def banded_dp(
         i, j = i - di, j - dj
         path.append((i, j, di, dj))
     path.reverse()
-    return path
+    return path, best
+
+
+def max_marginals(
+    n: int,
+    m: int,
+    shapes: Sequence[tuple[int, int]],
+    score: RowScore,
+    forward: list[np.ndarray],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> list[np.ndarray]:
+    """Best score of a full path through each point of the band: forward table plus a backward pass.
+
+    The backward pass is the forward search of the reversed problem over the same band.
+    """
+    rlo = (m - hi[::-1]).astype(np.int64)
+    rhi = (m - lo[::-1]).astype(np.int64)
+
+    def rscore(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        return score(n - i - di, di, dj, m - js - dj)
+
+    _, back = banded_tables(n, m, shapes, rscore, rlo, rhi)
+    out = []
+    for i in range(n + 1):
+        b = back[n - i][::-1]  # reversed row n-i covers columns m-hi[i]..m-lo[i]
+        out.append(forward[i] + b)
+    return out

@@ -10,20 +10,32 @@ Two passes, both linear in the input length:
    band around that path, scoring each candidate with the cosine of the *real*
    span vectors (see :mod:`app.alignment.encoder`) minus a local margin (the
    mean similarity of each side to its neighbours on the other), minus a
-   length-ratio penalty calibrated on the document, plus lexical anchors.
+   length-ratio penalty calibrated on the document, plus lexical anchors, plus a
+   bonus when both sides end a quotation there (a turn of dialogue ends on both
+   sides), minus a penalty when the weakest sentence of an m:n bead has little to
+   do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
+   Optionally (``lex_weight``) the cosine gets a lexical coverage from CC-CEDICT
+   and an IBM-1 lexicon learned on the first path (:mod:`app.alignment.lexicon`).
+3. **Confidence.** A backward pass over the same band gives every point's best
+   full-path score; a bead's *gap* is how much the best path with another boundary
+   in its rows loses. The gap and a few cosines feed the logistic model of
+   :mod:`app.alignment.confidence`.
+
+The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``skip``) are chosen by
+``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.alignment import anchors as anchor_mod
-from app.alignment.dp import band_around, banded_dp, bead_shapes, full_band
+from app.alignment.dp import band_around, banded_dp, banded_tables, bead_shapes, full_band, max_marginals
 from app.alignment.encoder import SpanEncoder
+from app.alignment.lexicon import DocumentLexicon
 
 Progress = Callable[[int, int], None]
 
@@ -43,10 +55,16 @@ class Params:
     skip: float = -0.1  # score of a 1-0 or 0-1 bead
     anchor_weight: float = 0.2  # bonus per number or name found on both sides of a bead
     punct_weight: float = 0.12  # bonus per question mark, exclamation mark or opening quote on both sides
+    lex_weight: float = 0.0  # weight of the lexical coverage (CC-CEDICT + document IBM-1) added to the cosine
+    close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
+    member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
+    member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
     punct_miss: float = 0.0  # penalty per such mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
     length_var: float = 3.0  # variance per character for "gc"
+    gaps: bool = True  # compute each link's max-marginal gap (a backward pass) for its confidence
+    gap_width: int = 4  # half-width of the backward pass's band around the path
     coarse_cells: int = 2_000_000  # the rough path searches every cell below this many
     full_cells: int = 20_000  # the bead search searches every cell below this many
     coarse_width: int = 6
@@ -139,6 +157,37 @@ class Candidate:
     dj: int
     sim: float
     score: float
+    margin_sim: float = 0.0  # cosine minus the local mean similarity
+    lexical: float = 0.0  # lexical coverage (0 without a lexicon)
+    neighbour_sim: float = 0.0  # the lower margin_sim of the links on either side
+    leak: float = 0.0  # best cosine of a sentence just outside the bead with the bead's other side
+    gap: float = 0.0  # how much worse the best path is that puts a boundary elsewhere inside this bead's rows
+
+
+def path_gaps(path, n: int, m: int, marg: list[np.ndarray], lo: np.ndarray) -> list[float]:
+    """For each bead of the path, the score lost by the best path with a different boundary in its rows.
+
+    ``marg[i][j - lo[i]]`` is the best full-path score through point (i, j). In each row the
+    columns the path itself visits are left out; a bead's gap is the least over the rows it spans.
+    """
+    total = float(marg[n][m - lo[n]])
+    visited: dict[int, list[int]] = {}
+    i, j = 0, 0
+    visited.setdefault(0, []).append(0)
+    for _, _, di, dj in path:
+        i, j = i + di, j + dj
+        visited.setdefault(i, []).append(j)
+    row_gap = np.zeros(n + 1)
+    for r in range(n + 1):
+        row = marg[r].copy()
+        for c in visited.get(r, ()):
+            row[c - lo[r]] = -np.inf
+        best = row.max() if len(row) else -np.inf
+        row_gap[r] = max(0.0, total - best) if np.isfinite(best) else 10.0
+    out = []
+    for i, _, di, _ in path:
+        out.append(float(min(10.0, row_gap[i:i + di + 1].min())))
+    return out
 
 
 def align_vectors(
@@ -152,11 +201,16 @@ def align_vectors(
     zmarks: np.ndarray | None = None,
     emarks: np.ndarray | None = None,
     extra: Callable[[Sequence[tuple[int, int]]], Callable] | None = None,
+    lexical: Callable[[Sequence[tuple[int, int]], np.ndarray, np.ndarray], object] | None = None,
+    zclose: np.ndarray | None = None,
+    eclose: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
 
     ``extra(rough_path_points)`` may return a score function ``(i, di, dj, js) -> array`` whose
     values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
+    ``lexical(rough_path_points, lo, hi)`` returns a :class:`app.alignment.lexicon.PairLexicon` for the
+    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation.
     """
     n, m = zv.shape[0], ev.shape[0]
     kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
@@ -169,6 +223,8 @@ def align_vectors(
         lo, hi = full_band(n, m)
     else:
         lo, hi = band_around(points, n, m, params.final_width)
+    lex = lexical(points, lo, hi) if lexical is not None else None
+    use_close = params.close_weight and zclose is not None and eclose is not None
 
     # where each sentence sits on the other side, for the local margin
     zc = np.zeros(n, dtype=np.int64)
@@ -204,10 +260,34 @@ def align_vectors(
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         return ev[js, dj - 1] @ zv[i, di - 1]
 
+    singles: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+
+    def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
+        other side's span. The cosines of single English sentences with a Chinese span are computed once
+        per span over its whole band row and shared by every bead shape."""
+        low = np.zeros(len(js))
+        if dj > 1:
+            start = int(js.min())
+            got = singles.get((i, di))
+            if got is None or got[0] > start or got[0] + len(got[1]) < int(js.max()) + dj:
+                stop = min(m, max(int(hi[i]), int(js.max())) + ke)
+                start = min(start, int(lo[i]))
+                got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
+            base, vals = got
+            for t in range(dj):
+                low = np.minimum(low, vals[js + t - base] - p.member_floor)
+        if di > 1:
+            sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
+            low = np.minimum(low, sims.min(1) - p.member_floor)
+        return low
+
     def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         if di == 0 or dj == 0:
             return np.full(len(js), p.skip)
         sim = similarity(i, di, dj, js).astype(np.float64)
+        if lex is not None and p.lex_weight:
+            sim += p.lex_weight * lex.coverage(i, di, js, dj)
         sim -= p.margin * 0.5 * (zmean[i, di - 1] + emean[js, dj - 1])
         if p.length_mode == "gc":
             a, b = el[js, dj - 1], zl[i, di - 1] * ratio
@@ -220,6 +300,10 @@ def align_vectors(
         if use_marks:
             a, b = zm[i, di - 1], em[js, dj - 1]
             out += (p.punct_weight * np.minimum(a, b) - p.punct_miss * np.abs(a - b)).sum(-1)
+        if p.member_weight and (di > 1 or dj > 1):
+            out += p.member_weight * weakest_member(i, di, dj, js)
+        if use_close:
+            out += p.close_weight * (zclose[i + di - 1] & eclose[js + dj - 1])
         if use_anchors:
             shared, missing = index.shared_and_missing(i, di, dj, js)
             out += p.anchor_weight * shared - p.anchor_miss * missing
@@ -228,24 +312,59 @@ def align_vectors(
         return out
 
     shapes = [s for s in bead_shapes(kz, ke)]
-    path = banded_dp(n, m, shapes, score, lo, hi)
+    seen: dict[tuple[int, int, int], tuple[int, np.ndarray]] = {}
+
+    def recording(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        out = score(i, di, dj, js)
+        if params.gaps and len(js) and js[-1] - js[0] + 1 == len(js):
+            seen[i, di, dj] = (int(js[0]), out.astype(np.float32))
+        return out
+
+    def replay(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        """The forward pass's score of these beads when it priced them all (the backward pass's band is inside)."""
+        got = seen.get((i, di, dj))
+        if got is not None and len(js):
+            at = js - got[0]  # the backward pass asks in descending order
+            a, b = (int(at[0]), int(at[-1])) if at[0] <= at[-1] else (int(at[-1]), int(at[0]))
+            if a >= 0 and b < len(got[1]) and b - a + 1 == len(js):
+                return got[1][at].astype(np.float64)
+        return score(i, di, dj, js)
+
+    path, forward = banded_tables(n, m, shapes, recording, lo, hi)
+    gaps = None
+    if params.gaps:  # the backward pass searches a narrow band around the path found (within the first band)
+        points_found = [(i, j) for i, j, _, _ in path] + [(n, m)]
+        lo2, hi2 = band_around(points_found, n, m, params.gap_width)
+        lo2, hi2 = np.maximum(lo2, lo), np.minimum(hi2, hi)
+        fwd = [forward[r][lo2[r] - lo[r]:hi2[r] - lo[r] + 1] for r in range(n + 1)]
+        gaps = path_gaps(path, n, m, max_marginals(n, m, shapes, replay, fwd, lo2, hi2), lo2)
+    seen.clear()
     out = []
     for i, j, di, dj in path:
         js = np.array([j])
-        sim = float(similarity(i, di, dj, js)[0]) if di and dj else 0.0
-        out.append(Candidate(i, j, di, dj, sim, float(score(i, di, dj, js)[0])))
+        c = Candidate(i, j, di, dj, 0.0, float(score(i, di, dj, js)[0]))
+        if di and dj:
+            c.sim = float(similarity(i, di, dj, js)[0])
+            c.margin_sim = c.sim - 0.5 * float(zmean[i, di - 1] + emean[j, dj - 1])
+            c.lexical = float(lex.coverage(i, di, js, dj)[0]) if lex is not None else 0.0
+            # a sentence just outside the bead that matches its other side as well hints at a wrong boundary
+            outside = [float(zv[a, 0] @ ev[j, dj - 1]) for a in (i - 1, i + di) if 0 <= a < n]
+            outside += [float(ev[b, 0] @ zv[i, di - 1]) for b in (j - 1, j + dj) if 0 <= b < m]
+            c.leak = max(outside) if outside else 0.0
+        if gaps is not None:
+            c.gap = gaps[len(out)]
+        out.append(c)
+    for k, c in enumerate(out):  # errors come in runs: a link next to a doubtful one is doubtful too
+        near = [x.margin_sim for x in out[max(0, k - 1):k + 2] if x is not c and x.di and x.dj]
+        c.neighbour_sim = min(near) if near else c.margin_sim
     return out
 
 
 def confidence(c: Candidate) -> float:
-    """A link's confidence in [0, 1]: a logistic of its cosine (nulls get a fixed middling value).
+    """A link's confidence in [0, 1]: see :mod:`app.alignment.confidence`."""
+    from app.alignment.confidence import confidence as model
 
-    Centred on 0.33, the 10th percentile of link cosines on MAC-Dev's literary translations, so
-    about one link in ten there falls below 0.5; the median link (0.52) scores about 0.9.
-    """
-    if c.di == 0 or c.dj == 0:
-        return 0.5
-    return 1.0 / (1.0 + math.exp(-12.0 * (c.sim - 0.33)))
+    return model(c)
 
 
 class EmbeddingAligner:
@@ -278,26 +397,42 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    @staticmethod
+    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
+        """Everything ``align_vectors`` reads besides the parameters, for given span vectors."""
+        out = {"zv": zv, "ev": ev,
+               "zlen": np.array([content_length(t) for t in zh], dtype=np.float64),
+               "elen": np.array([content_length(t) for t in en], dtype=np.float64),
+               "zclose": anchor_mod.closes_quote(zh, "zh"), "eclose": anchor_mod.closes_quote(en, "en")}
+        if params.anchor_weight or params.anchor_miss:
+            out["zanchor"], out["eanchor"] = anchor_mod.document_anchors(zh, en)
+        if params.punct_weight or params.punct_miss:
+            out["zmarks"] = anchor_mod.marks(zh, "zh", quotes=True)
+            out["emarks"] = anchor_mod.marks(en, "en", quotes=True)
+        if params.lex_weight:
+            out["lexical"] = DocumentLexicon(zh, en, params.max_zh, params.max_en)
+        return out
+
     def align_blocks(self, zh: Sequence[str], en: Sequence[str],
                      blocks: Sequence[tuple[range, range]],
                      progress: Progress | None = None) -> list[list[Candidate]]:
         """Align each block (a contiguous zh range with a contiguous en range) on its own.
 
         The span vectors, anchors and marks are computed once for the whole text; a span's
-        vector depends only on its own sentences, so slicing them per block is exact.
+        vector depends only on its own sentences, so slicing them per block is exact (the
+        document lexicon is learned per block).
         """
         params = self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
-        elen = np.array([content_length(t) for t in en], dtype=np.float64)
-        za, ea = anchor_mod.document_anchors(zh, en)
-        zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
+        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
-            cands = align_vectors(zv[a:b], ev[c:d], zlen[a:b], elen[c:d], params, za[a:b], ea[c:d],
-                                  zm[a:b], em[c:d])
-            out.append([Candidate(x.i + a, x.j + c, x.di, x.dj, x.sim, x.score) for x in cands])
+            part = {k: (v[c:d] if k[0] == "e" else v[a:b]) for k, v in whole.items()}
+            if params.lex_weight:
+                part["lexical"] = DocumentLexicon(zh[a:b], en[c:d], params.max_zh, params.max_en)
+            cands = align_vectors(params=params, **part)
+            out.append([replace(x, i=x.i + a, j=x.j + c) for x in cands])
         return out
 
     def align(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
@@ -305,12 +440,4 @@ class EmbeddingAligner:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        zlen = np.array([content_length(t) for t in zh], dtype=np.float64)
-        elen = np.array([content_length(t) for t in en], dtype=np.float64)
-        za = ea = None
-        if params.anchor_weight or params.anchor_miss:
-            za, ea = anchor_mod.document_anchors(zh, en)
-        zm = em = None
-        if params.punct_weight or params.punct_miss:
-            zm, em = anchor_mod.marks(zh, "zh", quotes=True), anchor_mod.marks(en, "en", quotes=True)
-        return align_vectors(zv, ev, zlen, elen, params, za, ea, zm, em, extra=extra)
+        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params))

@@ -18,9 +18,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 def live_server(app, demo_doc):
     """The app served by waitress on a free loopback port for the length of one test (browser tests only)."""
     require_browser()  # before the server starts: a skipped test must not leave a serving thread behind
-    from waitress import create_server
-
-    from waitress import wasyncore
+    from waitress import create_server, wasyncore
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     stop = threading.Event()

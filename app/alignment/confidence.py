@@ -1,0 +1,86 @@
+"""Link confidence: a logistic model of "this link is right", over a few features of each bead.
+
+The strongest feature is the bead's max-marginal *gap*: how much worse the best alignment is
+that puts a boundary somewhere else inside the bead's rows (:func:`app.alignment.embedding.path_gaps`).
+Then the cosine, the cosine minus its local mean, the neighbours' margin, the bead size and how
+well a sentence just outside the bead matches the bead's other side.
+``WEIGHTS`` were fitted on MAC-Dev's six chapters by ``bench/bench_align.py --fit-confidence``;
+the benchmark reports the AUC of weights refitted on five chapters and scored on the sixth.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+FEATURES = ("bias", "null", "cosine", "margin", "neighbour margin", "log gap", "gap capped at 1", "extra sentences",
+            "outside match", "outside match - cosine")
+WEIGHTS = (1.94, -0.55, 0.97, 0.76, 0.70, 0.52, 1.75, -0.04, -0.80, -1.77)
+# The weak mark (the service's threshold, 0.5) falls where the modelled probability of a right link is WEAK_AT:
+# about one link in fourteen is wrong on MAC-Dev, so a plain probability would put almost none below 0.5.
+WEAK_AT = 0.85
+
+
+def features(c) -> list[float]:
+    """The feature vector of one candidate bead (see ``FEATURES``)."""
+    null = c.di == 0 or c.dj == 0
+    log_gap = math.log(max(0.0, c.gap) + 0.01)
+    if null:
+        return [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, min(c.gap, 1.0), 0.0, 0.0, 0.0]
+    return [1.0, 0.0, c.sim, c.margin_sim, c.neighbour_sim, log_gap, min(c.gap, 1.0), float(c.di + c.dj - 2),
+            c.leak, c.leak - c.sim]
+
+
+def probability(x: Sequence[float], weights: Sequence[float] = WEIGHTS) -> float:
+    """Logistic of the weighted features."""
+    z = sum(a * b for a, b in zip(x, weights, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def rescale(p: float, weak_at: float = WEAK_AT) -> float:
+    """Move a probability's odds so that ``weak_at`` maps to 0.5 (monotone: the ranking is unchanged)."""
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    z = math.log(p / (1 - p)) - math.log(weak_at / (1 - weak_at))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def confidence(c, weights: Sequence[float] = WEIGHTS) -> float:
+    """A link's confidence in [0, 1]: the modelled probability that it is right, rescaled so that 0.5 is
+    ``WEAK_AT``."""
+    return rescale(probability(features(c), weights))
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 30) -> np.ndarray:
+    """Logistic regression weights by Newton's method with an L2 penalty (``y`` is 1 for a right link)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def auc(scores: Sequence[float], positive: Sequence[bool]) -> float:
+    """Probability that a positive scores higher than a negative (ties count half); nan if a class is empty."""
+    s = np.asarray(scores, dtype=np.float64)
+    pos = np.asarray(positive, dtype=bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if not n_pos or not n_neg:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s))
+    sorted_s = s[order]
+    k = 0
+    while k < len(s):
+        e = k
+        while e + 1 < len(s) and sorted_s[e + 1] == sorted_s[k]:
+            e += 1
+        ranks[order[k:e + 1]] = (k + e) / 2 + 1
+        k = e + 1
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
