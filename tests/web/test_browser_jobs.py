@@ -1,7 +1,7 @@
 """An import of the MAC-Dev pair in Debian's chromium, as a job (issue 13): the form answers at once with the
 job page, its progress bar moves, it lands on the document, and a double click makes one document.
 
-The pair is every chapter of /work/shared/bench/mac-dev (zh/*.zh and en/*.en concatenated into two .txt
+The pair is every chapter of ../shared/bench/mac-dev (zh/*.zh and en/*.en concatenated into two .txt
 files in a temporary folder; the data is not copied into the repository), aligned with the default
 embedding aligner on the default kind of queue (a SQLite file, consumer threads in the server).
 DUIZHAO_SHOTS=DIR saves screenshots of the job page and the document.
@@ -22,7 +22,8 @@ from tests.web.conftest import login
 
 pytestmark = pytest.mark.browser
 
-MAC_DEV = Path(os.environ.get("DUIZHAO_MAC_DEV", "/work/shared/bench/mac-dev"))
+# shared/ lies beside the checkout (as on the developers' machines and in CI)
+MAC_DEV = Path(os.environ.get("DUIZHAO_MAC_DEV", Path(__file__).resolve().parents[3] / "shared" / "bench" / "mac-dev"))
 
 
 @pytest.fixture
