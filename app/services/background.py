@@ -5,7 +5,8 @@ rolled back when it raises). Uploaded files travel in ``job_files`` (a worker on
 read this one's disk) and are deleted when the job ends. A submit checks what is cheap to check (the
 user's right to import into the project) at once, so a refusal needs no job.
 
-Kinds: ``import`` (a pair of files or one bilingual file), ``new-version`` (a document's new English),
+Kinds: ``mt-backcheck`` (machine-translate every Chinese paragraph of a document not yet in the MT cache, then
+the back-check), ``import`` (a pair of files or one bilingual file), ``new-version`` (a document's new English),
 ``realign`` (a long stretch of links, or to the end), ``export`` (a long document's export or report
 download, kept in ``job_files`` as the job's result), ``glossary-import`` (a project's glossary from CSV/TBX).
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app import jobs
+from app import jobs, mt
 from app.errors import InputError, NotFound
 from app.formats.registry import for_filename
 from app.services import glossary as terms
+from app.services import mt as mt_service
 from app.services import realign
 from app.services.auth import ensure_admin, require
 from app.services.exports import DOWNLOADS, EXPORT_NAMES, export_document, export_log
@@ -256,3 +258,32 @@ def submit_glossary_import(queue: jobs.JobQueue, session: Session, project: Proj
     if created:
         store.add_file(session, job.id, "file", upload.filename, upload.data)
     return job, created
+
+
+# -- MT back-check ---------------------------------------------------------------------------------
+
+@jobs.register("mt-backcheck", steps={"translating": 9, "checking": 1})
+def mt_backcheck_job(session: Session, job: Job, progress, *, document_id: int) -> dict:
+    """Translate the document's uncached Chinese paragraphs (cached in ``mt_cache``), then run the back-check."""
+    translated = mt_service.translate_document(session, document_id, progress)
+    progress("checking")
+    result = mt_service.document_backcheck(session, document_id)
+    return {"result_id": document_id, "summary": f"Translated {translated} paragraphs; {len(result.findings)} "
+            "links far below the document's median."}
+
+
+def submit_mt_backcheck(queue: jobs.JobQueue, session: Session, document_id: int, user: User | None, *,
+                        dedupe: bool = True, send: bool = True) -> tuple[Job, bool]:
+    """Queue the MT back-check of a document (or join the running one); the caller commits. Refused at once
+    when no zh→en model is installed."""
+    project_id = access.project_of(session, "document", document_id)
+    if project_id is None:
+        raise NotFound(f"document {document_id} does not exist")
+    if user is not None:
+        require(user, "view", project_id)
+    avail = mt.availability()
+    if not avail:
+        raise InputError(avail.reason)
+    key = jobs.content_key("mt-backcheck", document_id, avail.model_id) if dedupe else None
+    return queue.submit(session, "mt-backcheck", project_id=project_id, user_id=user.id if user else None,
+                        params={"document_id": document_id}, dedupe_key=key, send=send)

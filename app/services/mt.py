@@ -83,6 +83,28 @@ class BackCheck:
     total: int = 0  # distinct Chinese paragraph texts
 
 
+def document_texts(session: Session, document_id: int) -> list[str]:
+    """The Chinese paragraphs of a document as the MT sees them (inline codes removed)."""
+    return [plain_text(s.text) for s in queries.document_segments(session, document_id, "zh")]
+
+
+def pending_count(session: Session, document_id: int) -> int:
+    """How many distinct Chinese paragraphs of the document have no cached translation yet."""
+    return len(mt.uncached(document_texts(session, document_id), SessionTranslationStore(session)))
+
+
+def translate_document(session: Session, document_id: int, progress=None, batch: int = 20) -> int:
+    """Translate (and cache) every not yet cached Chinese paragraph, ``batch`` at a time, reporting
+    ``progress("translating", fraction)``; returns how many were translated."""
+    store = SessionTranslationStore(session)
+    missing = mt.uncached(document_texts(session, document_id), store)
+    for start in range(0, len(missing), batch):
+        mt.translate(missing[start:start + batch], store)
+        if progress is not None:
+            progress("translating", min(1.0, (start + batch) / len(missing)))
+    return len(missing)
+
+
 def document_backcheck(session: Session, document_id: int, k: float = 2.0, batch: int | None = None) -> BackCheck:
     """``mt.divergent`` findings for a document's paragraph links (every Chinese paragraph is translated).
 

@@ -26,6 +26,7 @@ RESULTS = {
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.result_id),
     "realign": lambda job: _focused(job),
     "export": lambda job: url_for("jobs.download", job_id=job.id),
+    "mt-backcheck": lambda job: url_for("mt.backcheck", doc_id=job.result_id),
 }
 # Kinds whose result is a file: their page stays and offers the download instead of leading away.
 DOWNLOADS = {"export"}
@@ -36,9 +37,10 @@ RETRY = {
     "glossary-import": lambda job: url_for("glossary.index", project_id=job.project_id),
     "realign": lambda job: url_for("alignment.view", doc_id=store.params_of(job)["document_id"]),
     "export": lambda job: url_for("review.document", doc_id=store.params_of(job)["document_id"]),
+    "mt-backcheck": lambda job: url_for("mt.backcheck", doc_id=store.params_of(job)["document_id"]),
 }
 KIND_NAMES = {"import": "Import", "new-version": "New English version", "glossary-import": "Glossary import",
-              "realign": "Re-alignment", "export": "Export"}
+              "realign": "Re-alignment", "export": "Export", "mt-backcheck": "MT back-check"}
 
 
 def _focused(job: Job) -> str:

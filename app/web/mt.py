@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import mt
 from app.errors import Conflict, InputError
+from app.services import background
 from app.services import mt as mt_service
 from app.storage import queries
 from app.storage.models import Link
@@ -14,7 +15,6 @@ from app.web.db import get_session
 from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("mt", __name__)
-BACKCHECK_BATCH = 100  # paragraphs translated per visit of the back-check page (a real model: ~0.5 s each)
 
 
 @bp.app_context_processor
@@ -65,13 +65,27 @@ def copy(link_id: int):
 
 @bp.route("/documents/<int:doc_id>/mt-check")
 def backcheck(doc_id: int):
-    """The MT back-check of a document: links far below its median chrF to the machine translation."""
+    """The MT back-check of a document: links far below its median chrF to the machine translation. The page
+    never translates: while paragraphs are missing from the MT cache it offers the job that translates them."""
     session, doc = document_or_404(doc_id)
     avail = mt.availability()
-    result = None
+    result, pending, total = None, 0, 0
     if avail:
-        result = mt_service.document_backcheck(session, doc.id, batch=BACKCHECK_BATCH)
-        session.commit()
+        pending = mt_service.pending_count(session, doc.id)
+        total = len(set(mt_service.document_texts(session, doc.id)))
+        if not pending:
+            result = mt_service.document_backcheck(session, doc.id)
     return render_template("mt/backcheck.html", doc=doc, findings=result.findings if result else [],
                            row_of_zh=result.row_of_zh if result else {}, hint=avail.reason, model_id=avail.model_id,
-                           pending=result.pending if result else 0, total=result.total if result else 0)
+                           pending=pending, total=total)
+
+
+@bp.route("/documents/<int:doc_id>/mt-check", methods=["POST"])
+@requires("view")
+def start_backcheck(doc_id: int):
+    """Start (or join) the job that machine-translates the document and runs the back-check."""
+    session, doc = document_or_404(doc_id)
+    job, _created = background.submit_mt_backcheck(current_app.extensions["duizhao.queue"], session, doc.id,
+                                                   current_user)
+    session.commit()
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -131,17 +131,31 @@ def test_backcheck_translates_every_paragraph_once(session, demo_doc, mt_ready):
     assert mt.stats["model_calls"] == calls  # the second run is served from the cache
 
 
-def test_backcheck_page_translates_in_steps(client, auth, session, demo_doc, mt_ready, monkeypatch):
-    from app.web import mt as mt_web
+def test_backcheck_translates_as_a_job(client, auth, session, demo_doc, mt_ready):
+    """The page never translates; its button starts a job (issue 13) that translates every paragraph once,
+    then leads back to the page, which now shows the back-check."""
+    from app.storage.models import Job
 
-    monkeypatch.setattr(mt_web, "BACKCHECK_BATCH", 10)
     auth.login("rita")
     total = len({s.text for s in queries.document_segments(session, demo_doc, "zh")})
+    calls = mt.stats["model_calls"]
     first = client.get(f"/documents/{demo_doc}/mt-check").get_data(as_text=True)
-    assert f"10 of {total} Chinese paragraphs" in first and "Continue" in first
-    for _ in range(total // 10 + 1):
-        page = client.get(f"/documents/{demo_doc}/mt-check").get_data(as_text=True)
-        if "Continue" not in page:
-            break
-    assert "Continue" not in page and "MT back-check" in page
-    assert mt.stats["model_calls"] == total
+    assert f"0 of {total} Chinese paragraphs" in first and f"Translate the {total} remaining" in first
+    assert mt.stats["model_calls"] == calls  # looking at the page translates nothing
+    response = client.post(f"/documents/{demo_doc}/mt-check", data={"csrf_token": auth.token("/")})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job_page = client.get(response.headers["Location"])  # the immediate queue ran it at commit
+    assert job_page.status_code == 302 and job_page.headers["Location"].endswith(f"/documents/{demo_doc}/mt-check")
+    session.expire_all()
+    job = session.query(Job).filter_by(kind="mt-backcheck").one()
+    assert job.state == "done" and job.progress == 1.0 and job.result_id == demo_doc
+    assert mt.stats["model_calls"] == calls + total
+    page = client.get(f"/documents/{demo_doc}/mt-check").get_data(as_text=True)
+    assert "remaining" not in page and "MT back-check" in page
+    assert mt.stats["model_calls"] == calls + total  # the page reads the cache
+
+
+def test_backcheck_job_is_for_members_and_needs_the_model(client, auth, session, demo_doc, mt_missing):
+    auth.login("rita")
+    response = client.post(f"/documents/{demo_doc}/mt-check", data={"csrf_token": auth.token("/")})
+    assert response.status_code == 400 and "argos" in response.get_data(as_text=True).lower()
