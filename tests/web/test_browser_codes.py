@@ -57,7 +57,10 @@ def _caret_end(page, selector):
 
 
 def _save(page, row):
-    row.locator("button[type=submit]", has_text="Save").click()
+    """Save and wait for the server's answer (a ".saved" mark of an earlier save may still be in the row)."""
+    with page.expect_response(lambda r: r.request.method == "POST" and "/segments/" in r.url) as answer:
+        row.locator("button[type=submit]", has_text="Save").click()
+    assert answer.value.ok, answer.value.status
     row.locator(".saved").wait_for()
 
 
