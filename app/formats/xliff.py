@@ -202,6 +202,15 @@ def _empty(zh, en) -> bool:
     return not any(plain_text(p).strip() for p in (*zh, *en))
 
 
+
+def _segment_text(source, target, where: str, unit):
+    """A segment's Chinese and English paragraphs (inline codes as placeholders) and its code table."""
+    try:
+        zh_text, en_text, codes = read_codes(source, target)
+    except OverflowError:
+        raise FormatError(f"{where} {unit.get('id', '?')} has too many inline codes", line=unit.sourceline) from None
+    return split_unit(zh_text), (split_unit(en_text) if en_text is not None else ()), codes
+
 def _root(data: bytes, filename: str, version: str | None = None, keep_comments: bool = False):
     root = parse_xml(data, filename, keep_comments)
     if local(root.tag) != "xliff":
@@ -259,14 +268,7 @@ class Xliff12(BitextFormat):
                 raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has no <source>",
                                   line=unit.sourceline)
             target = _first(unit, "target")
-            segment_target = _target_of(unit, mid)
-            try:
-                zh_text, en_text, codes = read_codes(source, segment_target)
-            except OverflowError:
-                raise FormatError(f"{filename}: trans-unit {unit.get('id', '?')} has too many inline codes",
-                                  line=unit.sourceline) from None
-            zh = split_unit(zh_text)
-            en = split_unit(en_text) if en_text is not None else ()
+            zh, en, codes = _segment_text(source, _target_of(unit, mid), f"{filename}: trans-unit", unit)
             if _empty(zh, en):
                 continue
             status = _status_12(unit, target, en, mid)
@@ -393,13 +395,7 @@ class Xliff20(BitextFormat):
             if source is None:
                 raise FormatError(f"{filename}: unit {unit.get('id', '?')} has a segment without <source>",
                                   line=segment.sourceline)
-            try:
-                zh_text, en_text, codes = read_codes(source, target)
-            except OverflowError:
-                raise FormatError(f"{filename}: unit {unit.get('id', '?')} has too many inline codes",
-                                  line=unit.sourceline) from None
-            zh = split_unit(zh_text)
-            en = split_unit(en_text) if en_text is not None else ()
+            zh, en, codes = _segment_text(source, target, f"{filename}: unit", unit)
             if _empty(zh, en):
                 continue
             state = REJECTED_20 if segment.get("subState") == REJECTED_20 else segment.get("state", "")
