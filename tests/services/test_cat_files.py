@@ -22,7 +22,8 @@ from app.model import codes_in, plain_text
 from app.services import exports, findings, imports, inline, realign, report, review, versions
 from app.storage import queries
 from app.storage.models import DocumentSource, Link, User
-from tests.formats.test_real_files import FILES, WORD, _codes, _local, _units, relabel
+from tests.formats.test_real_files import FILES, WORD, _codes, _local, _units, relabel, tally_files
+from tests.formats.test_real_files import format_tally as shared_tally
 
 
 def _admin(session):
@@ -60,38 +61,15 @@ def _target_codes(data: bytes, tmx: bool) -> list[list[tuple]]:
 
 
 def tally(session) -> dict:
-    result = {"read": 0, "refused": 0, "crashed": 0, "codes": 0, "kept": 0, "rows": []}
-    for path in FILES:
-        tmx = path.suffix == ".tmx"
-        try:
-            data, out, *_ = app_round_trip(session, path)
-        except InputError as exc:
-            session.rollback()
-            result["refused"] += 1
-            result["rows"].append((path.name, "refused", str(exc), 0, 0))
-            continue
-        except Exception as exc:  # noqa: BLE001 - counted; the test fails on it
-            session.rollback()
-            result["crashed"] += 1
-            result["rows"].append((path.name, "crashed", repr(exc), 0, 0))
-            continue
-        want, got = _target_codes(data, tmx), _target_codes(out, tmx)
-        total = sum(len(w) for w in want)
-        kept = sum(sum(1 for c in w if c in g) for w, g in zip(want, got, strict=False))
-        result["read"] += 1
-        result["codes"] += total
-        result["kept"] += kept
-        result["rows"].append((path.name, "read", "", total, kept))
-    return result
+    return tally_files(lambda path: app_round_trip(session, path)[:2],
+                       lambda data, out, tmx: (_target_codes(data, tmx), _target_codes(out, tmx)),
+                       refused=InputError, on_error=session.rollback)
 
 
 def format_tally(result: dict) -> str:
-    lines = [f"{'file':40} {'result':8} {'codes':>6} {'kept':>6}"]
-    lines += [f"{n:40} {s:8} {t:6} {k:6} {note}" for n, s, note, t, k in result["rows"]]
-    lines.append(f"through the app: files read {result['read']}, refused {result['refused']}, crashed "
-                 f"{result['crashed']}; inline codes kept in the targets after editing every one: "
-                 f"{result['kept']} of {result['codes']}")
-    return "\n".join(lines)
+    return shared_tally(result, "through the app: ")
+
+
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
