@@ -56,6 +56,13 @@ def _caret_end(page, selector):
     }""", selector)
 
 
+def _open_row(page, base, doc_id):
+    """Log in as the admin and open the review page at the row with the codes."""
+    login(page, base, "admin", "admin-pass-1")
+    page.goto(f"{base}/documents/{doc_id}")
+    return page.locator(f"#row-{ROW}")
+
+
 def _save(page, row):
     """Save and wait for the server's answer (a ".saved" mark of an earlier save may still be in the row)."""
     with page.expect_response(lambda r: r.request.method == "POST" and "/segments/" in r.url) as answer:
@@ -67,9 +74,7 @@ def _save(page, row):
 def test_tokens_move_cannot_be_typed_into_and_save(coded, browser_page, session, tmp_path):
     base, doc_id, seg_id = coded
     page = browser_page
-    login(page, base, "admin", "admin-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
-    row = page.locator(f"#row-{ROW}")
+    row = _open_row(page, base, doc_id)
     before = _text(session, seg_id)
     assert [(r, n) for _, r, n in codes_in(before)] == [("open", 1), ("close", 1), ("open", 2), ("close", 2)]
     # tokens in both columns, numbered as memoQ and Trados number them
@@ -110,9 +115,7 @@ def test_tokens_move_cannot_be_typed_into_and_save(coded, browser_page, session,
 def test_the_tag_check_shows_a_deleted_and_a_duplicated_code_in_the_row(coded, browser_page, session, tmp_path):
     base, doc_id, seg_id = coded
     page = browser_page
-    login(page, base, "admin", "admin-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
-    row = page.locator(f"#row-{ROW}")
+    row = _open_row(page, base, doc_id)
     assert "tags" not in row.locator("td.findings").inner_text()
     row.locator(".en-view").click()
     rich = row.locator(".en-rich")
@@ -150,9 +153,7 @@ def test_the_tag_check_shows_a_deleted_and_a_duplicated_code_in_the_row(coded, b
 def test_f9_copies_the_source_tokens_and_the_server_drops_invented_ones(coded, browser_page, session):
     base, doc_id, seg_id = coded
     page = browser_page
-    login(page, base, "admin", "admin-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
-    row = page.locator(f"#row-{ROW}")
+    row = _open_row(page, base, doc_id)
     row.locator(".en-view").click()
     rich = row.locator(".en-rich")
     page.evaluate(f"""() => {{ const r = document.querySelector('#row-{ROW} .en-rich');
@@ -173,9 +174,7 @@ def test_f9_copies_the_source_tokens_and_the_server_drops_invented_ones(coded, b
 def test_a_token_moves_with_the_keyboard_alone_and_esc_restores_it(coded, browser_page, session):
     base, doc_id, seg_id = coded
     page = browser_page
-    login(page, base, "admin", "admin-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
-    row = page.locator(f"#row-{ROW}")
+    row = _open_row(page, base, doc_id)
     row.locator(".en-view").focus()
     page.keyboard.press("Enter")  # edit
     rich = row.locator(".en-rich")
