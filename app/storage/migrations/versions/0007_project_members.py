@@ -4,10 +4,6 @@ sessions that end; status changes taken from a file keep what the file said
 Existing users become members of every project they have touched (imported, edited, commented,
 changed a status, an alignment or a glossary entry of), as reviewers when their account role is
 reviewer or admin, else as translators.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
@@ -15,8 +11,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 # Every place a user id meets a project id.
 _TOUCHED = (

@@ -1,17 +1,10 @@
-"""jobs: long work run by the job queue, with its state, progress, step and result (issue 13)
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-01
-"""
+"""jobs: long work run by the job queue, with its state, progress, step and result (issue 13)"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 _ACTIVE = "state in ('queued', 'running') and dedupe_key is not null"
 

@@ -1,18 +1,11 @@
 """job_files: the files a job reads (uploads) and writes (exports), so a worker on another machine can reach
-them (issue 13)
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01
-"""
+them (issue 13)"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
