@@ -70,3 +70,10 @@ def login(page, base, username, password):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def open_document(page, base, doc_id, username="rita", password="reviewer-pass-1"):
+    """Log in and open a document's review grid."""
+    login(page, base, username, password)
+    page.goto(f"{base}/documents/{doc_id}")
+    page.wait_for_selector("table.pairs")

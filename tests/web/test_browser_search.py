@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.storage import queries
-from tests.web.conftest import login
+from tests.web.conftest import open_document
 
 pytestmark = pytest.mark.browser
 DOUBLED = re.compile(r"\b(the|an?)\s+(the|an?)\b", re.IGNORECASE)
@@ -29,9 +29,7 @@ def _apply_everywhere(page, term):
 def test_apply_everywhere_is_fitted_selectable_and_warns(live_server, browser_page, session):
     base, doc_id = live_server
     page = browser_page
-    login(page, base, "rita", "reviewer-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
-    page.wait_for_selector("table.pairs")
+    open_document(page, base, doc_id)
     before = [s.text for s in queries.document_segments(session, doc_id, "en")]
     assert not any(DOUBLED.search(t) for t in before)
 
