@@ -38,6 +38,7 @@ _FIRST_RE = re.compile(rf"^\s*({WORD})")
 _LAST_RE = re.compile(rf"({WORD})\s*$")
 _LEADING_ARTICLE_RE = re.compile(r"^(the|an|a)\s+(?=\S)", re.IGNORECASE)
 _CODE_RE = re.compile(f"[{CODES}]")
+_LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F'’]")
 _SENTENCE_END = ".!?。！？…;；:："  # a capital is expected after these (and at the start of a paragraph)
 _FULL_WIDTH_END = "。！？…；："  # these need no space after them
 _ABBREVIATION_RE = re.compile(r"(?:^|[\s(“‘\"'])((?:[A-Za-z]\.)+[A-Za-z]|[A-Za-z]+(?:\.[A-Za-z]+)*)\.$")
@@ -202,12 +203,16 @@ class _Neighbour:
 def _neighbour_before(text: str, lo: int, at: int) -> _Neighbour | None:
     w = max(lo, at - 120)
     m = _BEFORE_RE.search(text[w:at]) if at > lo else None
-    return _Neighbour(m.group(1), w + m.start(1), at, _codes(m.group(2))) if m else None
+    if not m or _LETTER_RE.match(text[w + m.start(1) - 1:w + m.start(1)]):  # a word cut by the bound: none
+        return None
+    return _Neighbour(m.group(1), w + m.start(1), at, _codes(m.group(2)))
 
 
 def _neighbour_after(text: str, at: int, hi: int) -> _Neighbour | None:
     m = _AFTER_RE.match(text[at:min(hi, at + 120)]) if at < hi else None
-    return _Neighbour(m.group(2), at, at + m.end(2), _codes(m.group(1))) if m else None
+    if not m or _LETTER_RE.match(text[at + m.end(2):at + m.end(2) + 1]):
+        return None
+    return _Neighbour(m.group(2), at, at + m.end(2), _codes(m.group(1)))
 
 
 def _same_article(a: str | None, b: str | None) -> bool:

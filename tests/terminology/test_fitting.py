@@ -130,6 +130,10 @@ def test_the_span_never_reaches_past_its_bounds():
     assert (f.start, f.end, f.replacement) == (4, 7, "NPC sessions")
     f = fit(text, 4, 7, "the NPC", lo=4)  # the article belongs to the previous hit
     assert (f.start, f.replacement) == (4, "the NPC")
+    f = fit("Bathe National", 6, 14, "the NPC", lo=2)  # the bound cuts "Bathe": its "the" is no article
+    assert (f.start, f.replacement) == (6, "the NPC")
+    f = fit("NPC theatre", 0, 3, "NPC and the", hi=7)  # the next hit cuts "theatre"
+    assert (f.end, f.replacement) == (3, "NPC and the")
 
 
 def test_placeholders_in_a_widened_span_are_kept():

@@ -72,7 +72,7 @@ def test_apply_everywhere_is_fitted_selectable_and_warns(live_server, browser_pa
     line = panel.locator("ol.hits li").first
     warning = line.locator(".hit-warning")
     expect(warning).to_contain_text("singular → plural “establishment” → “Establishments”")
-    assert warning.inner_text().startswith("⚠")
+    assert warning.inner_text().startswith("⚠ ")
     expect(panel).to_contain_text("⚠ 1 with a grammar warning")
     panel.locator("button", has_text="Only hits without warnings").click()
     expect(panel.locator(".hit-count")).to_have_text("0 of 1 ticked")
