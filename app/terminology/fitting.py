@@ -39,8 +39,8 @@ _LAST_RE = re.compile(rf"({WORD})\s*$")
 _LEADING_ARTICLE_RE = re.compile(r"^(the|an|a)\s+(?=\S)", re.IGNORECASE)
 _CODE_RE = re.compile(f"[{CODES}]")
 _LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F'’]")
-_SENTENCE_END = ".!?。！？…;；:："  # a capital is expected after these (and at the start of a paragraph)
-_FULL_WIDTH_END = "。！？…；："  # these need no space after them
+_SENTENCE_END = ".!?。！？…"  # a capital is expected after these (and at the start of a paragraph), not after ; or :
+_FULL_WIDTH_END = "。！？…"  # these need no space after them
 _ABBREVIATION_RE = re.compile(r"(?:^|[\s(“‘\"'])((?:[A-Za-z]\.)+[A-Za-z]|[A-Za-z]+(?:\.[A-Za-z]+)*)\.$")
 _OPENERS = "\"'“‘(（[「『《"  # may sit between a sentence end and its first word
 
@@ -61,7 +61,8 @@ _SINGULAR_S = frozenset({"news", "series", "species", "politics", "economics", "
                          "status", "campus", "census", "consensus", "bonus", "virus", "focus", "corpus"})
 _PLURAL_IRREGULAR = frozenset({"people", "children", "men", "women", "masses", "data", "criteria", "phenomena",
                                "feet", "teeth", "mice", "geese", "police", "cattle"})
-# "an" before these letters is wrong though they are vowels, "a" is wrong before these though consonants
+# vowel letters read with a consonant sound (a university, a European, a one-off) and consonant letters read
+# with a vowel sound (an hour, an honest)
 _CONSONANT_SOUND = re.compile(r"^(?:uni(?!nt|mp|nf|nh|nd|ns|nm)|use|usu|uti|ure|uro|eu|ewe|one\b|once|ubiq|uk\b|us\b)",
                               re.IGNORECASE)
 _VOWEL_SOUND = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)
@@ -122,11 +123,13 @@ def is_plural(word: str) -> bool:
 
 def sentence_start(text: str, at: int) -> bool:
     """Whether ``at`` begins a sentence: nothing but spaces, placeholders and opening quotes before it since the
-    paragraph's start or a sentence end (not the point of an abbreviation: U.S., e.g., Mr.)."""
-    i = at - 1
+    paragraph's start, a sentence end (not the point of an abbreviation: U.S., e.g., Mr.) or a colon that opens
+    a quotation."""
+    i, quoted = at - 1, False
     while i >= 0 and (text[i].isspace() or text[i] in _OPENERS or _CODE_RE.match(text[i])):
+        quoted = quoted or text[i] in _OPENERS
         i -= 1
-    if i < 0:
+    if i < 0 or quoted and text[i] in ":：":  # 'He said: “The…'
         return True
     spaced = i < at - 1
     while i >= 0 and text[i] in "\"'”’)）]」』》":  # 'said so." Then'

@@ -173,6 +173,7 @@ def test_is_plural(word, plural):
                                               ("ok.Two", 3, False), ("said “ok.” Two", 11, True), ("the two", 4, False),
                                               ("会议。Two", 3, True), (f"{B}Two", 1, True), ("e.g. two", 5, False),
                                               ("the U.S. Two", 9, False), ("Mr. Ying", 4, False),
-                                              ("in 2024. Two", 9, True)])
+                                              ("in 2024. Two", 9, True), ("measures; we", 10, False),
+                                              ("as follows: two", 12, False), ("said: “Two", 7, True)])
 def test_sentence_start(text, at, start):
     assert sentence_start(text, at) is start
