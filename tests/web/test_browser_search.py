@@ -17,8 +17,11 @@ DOUBLED = re.compile(r"\b(the|an?)\s+(the|an?)\b", re.IGNORECASE)
 
 def _apply_everywhere(page, term):
     """Open the findings of the row whose finding names ``term`` and press its "Apply everywhere…"."""
-    item = page.locator("li.finding-item", has_text=term).first
-    row = page.locator("tr", has=item)
+    fixable = page.locator("li.finding-item", has_text=term).filter(
+        has=page.locator("button", has_text="Apply everywhere…"))
+    row = page.locator("tbody tr", has=fixable).first
+    item = row.locator("li.finding-item", has_text=term).filter(
+        has=page.locator("button", has_text="Apply everywhere…")).first
     row.locator("td.findings summary").click()
     item.locator("button", has_text="Apply everywhere…").click()
     panel = page.locator("#side-panel .search-panel")
