@@ -26,11 +26,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.model import CODE_CHARS as CODES
 from app.segmentation.sentences import EN_NEVER_FINAL
 from app.terminology.matching import ARTICLES
 
 WORD = r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z\u00C0-\u024F]+)*(?:(?<=s)['’](?![A-Za-z]))?"
-CODES = "\ue000-\uf7ff"
 _GAP = rf"[{CODES}]*\s[\s{CODES}]*"  # at least one space between two words; placeholders pass through
 _BEFORE_RE = re.compile(rf"(?<![A-Za-z\u00C0-\u024F'’])({WORD})({_GAP})$")
 _AFTER_RE = re.compile(rf"^({_GAP})({WORD})(?![A-Za-z\u00C0-\u024F])")
