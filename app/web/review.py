@@ -114,6 +114,24 @@ def cell(seg_id: int):
     return render_template("review/edit.html", seg=seg, zh=zh, back=back, locked=cell_locked(session, seg))
 
 
+@bp.route("/documents/<int:doc_id>/rows")
+def rows(doc_id: int):
+    """Rows of the grid as they are now, out of band (``?links=3,4,5``): the visible rows after a glossary change."""
+    session, doc = document_or_404(doc_id)
+    wanted = {int(x) for x in request.args.get("links", "").split(",") if x.isdigit()}
+    if len(wanted) > current_app.config["PAGE_SIZE"]:
+        raise InputError("ask for at most one page of rows")
+    if not wanted:
+        return ""
+    found = findings.document_findings(session, doc.id)
+    shown, _ = review.review_rows(session, doc.id, 1, len(wanted), wanted, weak=current_app.config["WEAK_LINK"])
+    found.prepare_marks([seg for row in shown for seg in row.zh + row.en])
+    counts = queries.revision_counts(session, doc.id)
+    # Table rows must travel in a <template> for htmx to swap them out of band.
+    return "<template>" + "".join(render_template("review/_row.html", row=row, oob=True, found=found,
+                                                  revision_counts=counts) for row in shown) + "</template>"
+
+
 @bp.route("/links/<int:link_id>/findings")
 def findings_cell(link_id: int):
     """The findings cell of one row, opened (the grid loads a row's list of findings when it is opened)."""

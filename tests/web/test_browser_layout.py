@@ -109,3 +109,19 @@ def test_revert_refreshes_the_row_s_findings(live_server, browser_page):
     assert "Maple Bridge experience" in findings.text_content()
     assert row.locator(".en-view mark.term-bad", has_text="Maple Bridge experience").count() >= 1
     assert "History (2)" in row.locator(".cell-actions").inner_text()
+
+
+def test_a_status_button_sets_the_status_in_place(live_server, browser_page, app):
+    base, doc_id = live_server
+    page = browser_page
+    _open(page, base, doc_id, "rita", "reviewer-pass-1")
+    status = page.locator("#row-1 td.status")
+    status.locator("button", has_text="approve").click()
+    expect(status.locator(".st-label")).to_contain_text("approved")  # icon and text, not colour alone
+    assert "un-approve" in page.locator("#row-1 td.status").inner_text()
+    from app.storage.models import Link
+
+    session = app.extensions["duizhao.sessionmaker"]()
+    link = session.get(Link, int(page.locator("#row-1").get_attribute("data-link")))
+    assert link.status == "approved"
+    session.close()

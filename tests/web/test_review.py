@@ -165,3 +165,13 @@ def test_the_weak_link_setting_marks_review_rows(app, client, auth, demo_doc, th
     auth.login("rita")
     page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert ('<tr id="row-1" data-link="' in page) and (' class="weak">' in page) is weak
+
+
+def test_rows_come_again_out_of_band(client, auth, demo_doc, session):
+    auth.login("rita")
+    links = [link.id for link in queries.document_links(session, demo_doc)]
+    body = client.get(f"/documents/{demo_doc}/rows?links={links[0]},{links[2]}").get_data(as_text=True)
+    assert body.startswith("<template>") and body.count('hx-swap-oob="true"') == 2
+    assert '<tr id="row-1" hx-swap-oob="true"' in body and '<tr id="row-3" hx-swap-oob="true"' in body
+    assert 'title="' in body and "data-t=" not in body  # a fragment carries its own tooltips
+    assert client.get(f"/documents/{demo_doc}/rows").get_data(as_text=True) == ""

@@ -382,8 +382,22 @@
         evt.detail.parameters.seconds = String((Date.now() - Number(form.dataset.started)) / 1000);
       }
     });
+    // A glossary change (an entry added in the drawer) can change the highlights and findings of many rows: the
+    // rows in view are fetched again, out of band, except one being edited (its typing is kept).
+    document.body.addEventListener("duizhao:glossary-changed", refreshVisibleRows);
     openFromHash();
   });
+
+  function refreshVisibleRows() {
+    var table = document.querySelector("table.pairs[data-rows]");
+    if (!table) return;
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    var ids = Array.from(table.querySelectorAll("tbody > tr[data-link]")).filter(function (tr) {
+      var box = tr.getBoundingClientRect();
+      return box.bottom > 0 && box.top < height && !tr.querySelector("form.en-form");
+    }).map(function (tr) { return tr.dataset.link; });
+    if (ids.length) htmx.ajax("GET", table.dataset.rows + "?links=" + ids.join(","), {target: "body", swap: "none"});
+  }
 
   function cancel(form) {
     var area = box(form);
@@ -404,6 +418,13 @@
     if (el.closest("[data-cancel]")) { cancel(el.closest("form")); return; }
     if (el.closest("[data-drawer-close]")) { closeDrawer(); return; }
     if (el.closest("[data-pick-close]")) { document.getElementById("glossary-pick").hidden = true; return; }
+    var pickLink = el.closest("[data-pick-link]");
+    if (pickLink && window.htmx) {  // the entry form opens in the drawer; without htmx the link opens its page
+      evt.preventDefault();
+      document.getElementById("glossary-pick").hidden = true;
+      htmx.ajax("GET", pickLink.getAttribute("href"), {target: "#side-panel", source: pickLink});
+      return;
+    }
     var view = el.closest(".en-view");
     if (view && !(window.getSelection() && window.getSelection().toString())) { activate(view.closest(".en-cell")); return; }
     if (el.matches("[data-help-toggle]")) {
