@@ -77,3 +77,13 @@ def open_document(page, base, doc_id, username="rita", password="reviewer-pass-1
     login(page, base, username, password)
     page.goto(f"{base}/documents/{doc_id}")
     page.wait_for_selector("table.pairs")
+
+
+def revert_to_the_original(page, row, version):
+    """Open the row's History in the drawer and restore the text as imported (the new ``version``)."""
+    row.locator("button", has_text="History").click()
+    panel = page.locator("#side-panel .link-panel")
+    panel.wait_for()
+    panel.locator("summary", has_text="Original").click()
+    panel.locator("button", has_text="Revert to the original").click()
+    page.locator("#side-panel .saved", has_text=f"Restored version 0 as version {version}").wait_for()
