@@ -16,13 +16,11 @@ DOUBLED = re.compile(r"\b(the|an?)\s+(the|an?)\b", re.IGNORECASE)
 
 
 def _apply_everywhere(page, term):
-    """Open the findings of the row whose finding names ``term`` and press its "Apply everywhere…"."""
-    fixable = page.locator("li.finding-item", has_text=term).filter(
-        has=page.locator("button", has_text="Apply everywhere…"))
-    row = page.locator("tbody tr", has=fixable).first
+    """Open the findings of the first row whose English has ``term`` and press its finding's "Apply everywhere…"."""
+    row = page.locator("tbody tr", has=page.locator("td.en", has_text=term)).first
+    row.locator("td.findings summary").click()  # the row's list of findings loads when opened
     item = row.locator("li.finding-item", has_text=term).filter(
         has=page.locator("button", has_text="Apply everywhere…")).first
-    row.locator("td.findings summary").click()
     item.locator("button", has_text="Apply everywhere…").click()
     panel = page.locator("#side-panel .search-panel")
     expect(panel.locator("h3")).to_have_text("Apply a fix everywhere")
