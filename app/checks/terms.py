@@ -34,10 +34,16 @@ class EntryReport:
 
 
 def term_report(pair: PairContext) -> dict[int, EntryReport]:
-    """Entries found in the Chinese of a link with their English matches (cached on the pair)."""
+    """Entries found in the Chinese of a link with their English matches (cached on the pair and, by the
+    link's texts, in the pair's memo; callers only read it)."""
     cached = pair.__dict__.get("_term_report")
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = pair.__dict__["_term_report"] = pair._memo("term_report", (pair.zh, pair.en),
+                                                            lambda: _term_report(pair))
+    return cached
+
+
+def _term_report(pair: PairContext) -> dict[int, EntryReport]:
     report: dict[int, EntryReport] = {}
     for entry, zh_matches in pair.zh_terms_by_entry.items():
         rep = EntryReport(entry, zh_matches)
@@ -49,7 +55,6 @@ def term_report(pair: PairContext) -> dict[int, EntryReport]:
             else:
                 rep.accepted.append(m)
         report[entry] = rep
-    pair.__dict__["_term_report"] = report
     return report
 
 
