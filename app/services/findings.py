@@ -267,9 +267,9 @@ def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tup
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
                               pair_cache=pair_cache)
     result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
-    link_of = {tuple(map(tuple, s)): link_id for s, link_id in zip(shape, link_ids, strict=True)}
+    link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
-        link_id = link_of.get((tuple(f.link[0]), tuple(f.link[1])))
+        link_id = link_of.get(f.link)
         if link_id is not None:
             result.by_link.setdefault(link_id, []).append(f)
         if f.zh_span and f.zh_index is not None:
