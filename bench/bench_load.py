@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import logging
 import os
 import random
 import sys
@@ -145,9 +146,10 @@ def _prepare(app, repeat: int, reviewers: int, per_reviewer: int, password: str)
             services.add_member(s, doc.project, user, "reviewer")
             names.append(user.username)
         s.commit()
-        # reviewer k owns every reviewers-th paragraph from k on (disjoint sets spread over the document)
-        return doc.id, [names[k] for k in range(reviewers)], [
-            [(seg.id, seg.text, seg.version) for seg in segments[k::reviewers][:per_reviewer]]
+        # reviewer k owns a stretch of the document (its k-th share) and edits its first paragraphs
+        share = len(segments) // reviewers
+        return doc.id, names, [
+            [(seg.id, seg.text, seg.version) for seg in segments[k * share:k * share + min(per_reviewer, share)]]
             for k in range(reviewers)]
 
 
@@ -254,6 +256,7 @@ def main() -> int:
     args = parser.parse_args()
     from review_doc import PASSWORD, bench_app
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is what we measure
     targets = []
     if not args.no_sqlite:
         targets.append(("SQLite", f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}", None))
@@ -274,7 +277,7 @@ def main() -> int:
           f"load average at start {os.getloadavg()[0]:.2f}")
     header = f"{'database':<11}{'pacing':<16}{'saves':>6}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'saves/s':>9}" \
              f"{'lost':>6}{'errors':>8}"
-    rows = []
+    print(header, flush=True)
     for label, url, drop in targets:
         app = bench_app(url)
         try:
@@ -284,20 +287,17 @@ def main() -> int:
                 for pacing, think in pacings:
                     result = run_once(app, port, doc_id, owned, names, args.saves, think, PASSWORD)
                     lat = result["latencies"]
-                    rows.append(f"{label:<11}{pacing:<16}{result['acked']:>6}{_percentile(lat, .5) * 1e3:>8.0f}"
-                                f"{_percentile(lat, .95) * 1e3:>8.0f}{(lat[-1] if lat else float('nan')) * 1e3:>8.0f}"
-                                f"{result['acked'] / result['wall']:>9.1f}{result['lost']:>6}"
-                                f"{len(result['errors']):>8}")
+                    print(f"{label:<11}{pacing:<16}{result['acked']:>6}{_percentile(lat, .5) * 1e3:>8.0f}"
+                          f"{_percentile(lat, .95) * 1e3:>8.0f}{(lat[-1] if lat else float('nan')) * 1e3:>8.0f}"
+                          f"{result['acked'] / result['wall']:>9.1f}{result['lost']:>6}{len(result['errors']):>8}",
+                          flush=True)
                     for error in result["errors"][:3]:
-                        rows.append(f"    error: {error}")
+                        print(f"    error: {error}", flush=True)
             finally:
                 close()
         finally:
             if drop is not None:
                 drop(app)
-    print(header)
-    for row in rows:
-        print(row)
     for line in skipped:
         print(line)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
