@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-align bench-check bench-consistency bench-review clean
+.PHONY: run test lint bench bench-align bench-check bench-consistency bench-review bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## bench: every benchmark, printed as tables
-bench: bench-align bench-check bench-consistency bench-review
+bench: bench-align bench-check bench-consistency bench-review bench-load
 
 bench-align: $(STAMP)
 	$(BIN)/python bench/bench_align.py
@@ -49,3 +49,8 @@ clean:
 
 bench-review: $(STAMP)
 	$(BIN)/python bench/bench_review.py
+
+## bench-load: 20 reviewers x 50 saves of their own paragraphs through waitress on 127.0.0.1; SQLite, and
+## PostgreSQL too when DATABASE_URL names a server (the test makes and drops its own database there)
+bench-load: $(STAMP)
+	$(BIN)/python bench/bench_load.py

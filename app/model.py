@@ -227,6 +227,8 @@ def plain_text(text: str, codes=()) -> str:
 
 def plain_offsets(text: str) -> tuple[str, list[int]]:
     """The plain text and, for each of its offsets (and its end), the offset in the coded text."""
+    if not has_codes(text):  # most paragraphs: the same text, every offset where it was
+        return text, list(range(len(text) + 1))
     plain, where = [], []
     for i, ch in enumerate(text):
         if not _CODE_RE.match(ch):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from waitress import serve
 
 from app import config, create_app, jobs
+from app.checks.runner import warm_up
 from app.errors import AppError
 from app.storage.db import require_current
 
@@ -26,6 +28,8 @@ def main(argv=None) -> int:
     except AppError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2
+    # the checks' dictionaries load beside the server, not during the first reviewer's page
+    threading.Thread(target=warm_up, name="duizhao-warm-up", daemon=True).start()
     consumer = start_jobs(app, jobs)
     print(f"duizhao is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     try:

@@ -62,13 +62,13 @@ class PairContext:
 
     @cached_property
     def en_terms_by_entry(self) -> dict[int, list[EnMatch]]:
-        return _by_entry(self.en_terms)
+        return self._memo("en_terms_by_entry", self.en, lambda: _by_entry(self.en_terms))
 
     @cached_property
     def zh_terms_by_entry(self) -> dict[int, list[ZhMatch]]:
-        return _by_entry(self.zh_terms)
+        return self._memo("zh_terms_by_entry", self.zh, lambda: _by_entry(self.zh_terms))
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         """Both sides have text."""
         return bool(self.zh.strip()) and bool(self.en.strip())

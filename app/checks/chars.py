@@ -140,7 +140,8 @@ class LengthCheck(Check):
     min_zh = 20  # shorter links are too noisy to judge
 
     def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
-        sized = [(p, _len(p.zh), _len(p.en)) for p in doc.pairs if p.complete]
+        sized = [(p, p._memo("len", p.zh, lambda p=p: _len(p.zh)), p._memo("len", p.en, lambda p=p: _len(p.en)))
+                 for p in doc.pairs if p.complete]
         total_zh = sum(z for _, z, _ in sized)
         total_en = sum(e for _, _, e in sized)
         if not total_zh or not total_en:
@@ -201,14 +202,18 @@ class ConsistencyTargetCheck(Check):
 
 
 def _consistency(check: Check, doc: DocumentContext, same: str, other: str):
+    def norm(pair: PairContext, side: str) -> str:
+        text = getattr(pair, side)
+        return pair._memo("norm", text, lambda: _norm_segment(text))
+
     groups: dict[str, list[PairContext]] = {}
     for pair in doc.pairs:
         if pair.complete:
-            groups.setdefault(_norm_segment(getattr(pair, same)), []).append(pair)
+            groups.setdefault(norm(pair, same), []).append(pair)
     for _text, pairs in groups.items():
         first = pairs[0]
         for pair in pairs[1:]:
-            if _norm_segment(getattr(pair, other)) == _norm_segment(getattr(first, other)):
+            if norm(pair, other) == norm(first, other):
                 continue
             where = first.en_indices[0] if same == "zh" else first.zh_indices[0]
             side = "English" if same == "zh" else "Chinese"

@@ -186,7 +186,7 @@ def document_names(doc: DocumentContext) -> dict[str, PersonName]:
     for n, pair in enumerate(doc.pairs):
         if not pair.complete:
             continue
-        found = pair._memo("people", pair.zh + "\x1f" + pair.en, lambda p=pair: tuple(_link_names(p.zh, p.en)))
+        found = pair._memo("people", (pair.zh, pair.en), lambda p=pair: tuple(_link_names(p.zh, p.en)))
         spans = taken.setdefault(n, [])
         for cand, syl, zh_span, en_span, part, pinyin in found:
             person = names.get(cand) or names.setdefault(cand, PersonName(cand, *syl))

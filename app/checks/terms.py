@@ -34,10 +34,16 @@ class EntryReport:
 
 
 def term_report(pair: PairContext) -> dict[int, EntryReport]:
-    """Entries found in the Chinese of a link with their English matches (cached on the pair)."""
+    """Entries found in the Chinese of a link with their English matches (cached on the pair and, by the
+    link's texts, in the pair's memo; callers only read it)."""
     cached = pair.__dict__.get("_term_report")
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = pair.__dict__["_term_report"] = pair._memo("term_report", (pair.zh, pair.en),
+                                                            lambda: _term_report(pair))
+    return cached
+
+
+def _term_report(pair: PairContext) -> dict[int, EntryReport]:
     report: dict[int, EntryReport] = {}
     for entry, zh_matches in pair.zh_terms_by_entry.items():
         rep = EntryReport(entry, zh_matches)
@@ -49,7 +55,6 @@ def term_report(pair: PairContext) -> dict[int, EntryReport]:
             else:
                 rep.accepted.append(m)
         report[entry] = rep
-    pair.__dict__["_term_report"] = report
     return report
 
 
@@ -194,32 +199,23 @@ class TermDriftCheck(Check):
 
     def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
         g = doc.glossary
-        # entry -> rendering key -> {"text", "role", "places": [...]}
+        # entry -> rendering key -> {"text", "role", "count", "places": [(zh index, en index, en span)]}
         usage: dict[int, dict[str, dict]] = {}
         first_pair: dict[int, tuple[PairContext, ZhMatch]] = {}
         for pair in doc.pairs:
             if not pair.complete:
                 continue
-            for entry, rep in term_report(pair).items():
-                if not _is_term(g, entry):
-                    continue
-                first_pair.setdefault(entry, (pair, rep.zh[0]))
+            zi = pair.zh_indices[0] if pair.zh_indices else None
+            ei = pair.en_indices[0] if pair.en_indices else None
+            for entry, z, slots in pair._memo("drift", (pair.zh, pair.en), lambda pair=pair: _drift_uses(g, pair)):
+                first_pair.setdefault(entry, (pair, z))
                 renderings = usage.setdefault(entry, {})
-                matches = rep.accepted + rep.misformed + rep.forbidden
-                place = {"zh_index": pair.zh_indices[0] if pair.zh_indices else None,
-                         "en_index": pair.en_indices[0] if pair.en_indices else None}
-                if not matches:
-                    slot = renderings.setdefault("", {"text": "(no known rendering)", "role": "none",
-                                                      "count": 0, "places": []})
+                for key, text, role, span in slots:
+                    slot = renderings.get(key)
+                    if slot is None:
+                        slot = renderings[key] = {"text": text, "role": role, "count": 0, "places": []}
                     slot["count"] += 1
-                    slot["places"].append(dict(place, en_span=None))
-                    continue
-                for m in matches:
-                    key = normalise_phrase(m.text)[0] + ("" if m.problem is None else "|" + m.text)
-                    role = "misformed" if m.problem else m.role
-                    slot = renderings.setdefault(key, {"text": m.text, "role": role, "count": 0, "places": []})
-                    slot["count"] += 1
-                    slot["places"].append(dict(place, en_span=list(m.span)))
+                    slot["places"].append((zi, ei, span))
         for entry, renderings in usage.items():
             if len(renderings) < 2:
                 continue
@@ -234,7 +230,9 @@ class TermDriftCheck(Check):
                 continue  # one rendering plus links where none was found: term.missing covers those
             else:
                 severity = Severity.MAJOR
-            ordered = sorted(renderings.values(), key=lambda r: -r["count"])
+            ordered = sorted(({**r, "places": [{"zh_index": zi, "en_index": ei, "en_span": None if span is None
+                                                 else list(span)} for zi, ei, span in r["places"]]}
+                              for r in renderings.values()), key=lambda r: -r["count"])
             summary = "; ".join(f"'{r['text']}' ×{r['count']} ({', '.join(_place(p) for p in r['places'])})"
                                 for r in ordered)
             pair, z = first_pair[entry]
@@ -243,6 +241,23 @@ class TermDriftCheck(Check):
                 zh_span=(z.start, z.end), suggestion=e.en, severity=severity, renderings=ordered,
                 term=e.zh[0], key_text=e.zh[0] + "|" + "|".join(sorted(renderings)),
             )
+
+
+def _drift_uses(g, pair: PairContext) -> tuple:
+    """What one link adds to the drift of each glossary term in its Chinese: (entry, first Chinese match,
+    ((rendering key, text, role, English span or None), ...)); depends on the link's texts only."""
+    out = []
+    for entry, rep in term_report(pair).items():
+        if not _is_term(g, entry):
+            continue
+        matches = rep.accepted + rep.misformed + rep.forbidden
+        if not matches:
+            out.append((entry, rep.zh[0], (("", "(no known rendering)", "none", None),)))
+            continue
+        out.append((entry, rep.zh[0], tuple(
+            (normalise_phrase(m.text)[0] + ("" if m.problem is None else "|" + m.text),
+             m.text, "misformed" if m.problem else m.role, tuple(m.span)) for m in matches)))
+    return tuple(out)
 
 
 def _place(p: dict) -> str:

@@ -193,14 +193,70 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
         hit = _cached(_RESULTS, key, MAX_DOCUMENTS)
     if hit is not None and hit[0] == fingerprint:
         return hit[1]
-    result = _compute(session, doc, checks, url, fingerprint[-1])
-    with _LOCK:
-        _RESULTS[key] = (fingerprint, result)
+    with _compute_lock(key):  # one run per document at a time: saves arriving together share the next run
+        fingerprint = _fingerprint(session, doc)  # what is committed now, this request's own save included
+        with _LOCK:
+            hit = _RESULTS.get(key)
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+        result = _compute(session, doc, checks, url, fingerprint)
+        with _LOCK:
+            _RESULTS[key] = (fingerprint, result)
     return result
 
 
-def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tuple) -> DocumentFindings:
-    doc, zh, en, link_ids, shape = _document_text(session, doc.id)
+_COMPUTING: dict = {}
+
+
+def _compute_lock(key) -> threading.Lock:
+    with _LOCK:
+        lock = _COMPUTING.get(key)
+        if lock is None:
+            if len(_COMPUTING) > 4 * MAX_DOCUMENTS:
+                _COMPUTING.clear()  # held locks stay with their holders; new callers get new ones
+            lock = _COMPUTING[key] = threading.Lock()
+        return lock
+
+
+# The text of the last few documents checked, so that a re-check after saves reads only the paragraphs whose
+# version moved: (url, document id) -> (structure, versions, (doc, zh, en, link ids, shape)).
+_TEXTS: OrderedDict = OrderedDict()
+
+
+def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple):
+    """``_document_text`` of the document, brought up to date from the cached copy by reading only the
+    paragraphs whose version changed, when nothing else changed (segments, links, alignment edits)."""
+    created, (n_segs, max_seg, _sum), _last, links, moves = fingerprint[:5]
+    structure = (created, n_segs, max_seg, links, moves)
+    key = (url, doc.id)
+    with _LOCK:
+        cached = _cached(_TEXTS, key, MAX_DOCUMENTS)
+    versions = dict(session.execute(select(Segment.id, Segment.version).where(Segment.document_id == doc.id)).all())
+    if cached is not None and cached[0] == structure and cached[1].keys() == versions.keys():
+        old, (_doc, zh, en, order, shape) = cached[1], cached[2]
+        moved = [sid for sid, v in versions.items() if old[sid] != v]
+        if moved:
+            where = {s.id: (side, i) for side, segs in (("zh", zh), ("en", en)) for i, s in enumerate(segs)}
+            zh, en, versions = list(zh), list(en), dict(old)
+            for row in session.execute(select(Segment.id, Segment.version, Segment.text)
+                                       .where(Segment.id.in_(moved))):
+                versions[row.id] = row.version  # the version read with the text
+                if row.id in where:
+                    side, i = where[row.id]
+                    segs = zh if side == "zh" else en
+                    segs[i] = _Seg(row.id, segs[i].side, segs[i].position, row.text)
+            with _LOCK:
+                _TEXTS[key] = (structure, versions, (doc, zh, en, order, shape))
+        return doc, zh, en, order, shape
+    text = _document_text(session, doc.id)
+    with _LOCK:  # versions read before the text: a save in between is read again next time
+        _TEXTS[key] = (structure, versions, text)
+    return text
+
+
+def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tuple) -> DocumentFindings:
+    glossary_fp = fingerprint[-1]
+    doc, zh, en, link_ids, shape = _current_text(session, doc, url, fingerprint)
     entries = term_entries(queries.project_glossary(session, doc.project_id))
     compiled = compile_glossary(entries)
     with _LOCK:
@@ -211,9 +267,9 @@ def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tup
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
                               pair_cache=pair_cache)
     result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
-    link_of = {tuple(map(tuple, s)): link_id for s, link_id in zip(shape, link_ids, strict=True)}
+    link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
-        link_id = link_of.get((tuple(f.link[0]), tuple(f.link[1])))
+        link_id = link_of.get(f.link)
         if link_id is not None:
             result.by_link.setdefault(link_id, []).append(f)
         if f.zh_span and f.zh_index is not None:

@@ -77,7 +77,22 @@ def _word_tags() -> dict:
 
 
 def zh_words(text: str) -> list[tuple[str, int, int]]:
-    return [(w, s, e) for w, s, e in _tokenizer().tokenize(text, HMM=False) if not w.isspace()]
+    return list(_zh_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _zh_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The words of a Chinese link (memoised: an English edit re-analyses a document whose Chinese is the same)."""
+    return tuple((w, s, e) for w, s, e in _tokenizer().tokenize(text, HMM=False) if not w.isspace())
+
+
+@lru_cache(maxsize=16384)
+def _glossers(words: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for w in words:
+        for t in gloss_tokens(w):
+            out[t].add(w)
+    return {t: frozenset(ws) for t, ws in out.items()}
 
 
 @dataclass
@@ -89,13 +104,9 @@ class _LinkView:
     claimer: np.ndarray  # per English token: the word (type) that claims it both ways, 0 if none
 
     @cached_property
-    def glossers(self) -> dict[str, set[str]]:
-        """English token -> words of the link whose glosses give it."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for w in self.types:
-            for t in gloss_tokens(w):
-                out[t].add(w)
-        return out
+    def glossers(self) -> dict[str, frozenset[str]]:
+        """English token -> words of the link whose glosses give it (read only)."""
+        return _glossers(tuple(self.types))
 
 
 @dataclass

@@ -125,8 +125,10 @@ class Tokens:
         return bisect_right(self.starts, norm_offset) - 1
 
 
+@lru_cache(maxsize=65536)
 def normalise_phrase(phrase: str) -> tuple[str, int]:
-    """Key of an English phrase for the automaton and its token count."""
+    """Key of an English phrase for the automaton and its token count (memoised: the drift check asks for
+    the same renderings on every link)."""
     toks = Tokens.of(strip_article(phrase))
     return toks.norm, len(toks.spans)
 

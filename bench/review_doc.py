@@ -1,0 +1,41 @@
+"""The review benchmarks' document: the demo repeated to about 2,000 links, with the demo glossary."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-1"
+
+
+def bench_app(database_url: str):
+    """An app on ``database_url`` (migrated) for a benchmark; CSRF is off so plain HTTP clients can post."""
+    from app import create_app
+    from app.storage.db import upgrade
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE": tempfile.mkdtemp()})
+    upgrade(app.extensions["duizhao.engine"])
+    return app
+
+
+def build_document(session, repeat: int):
+    """Import the demo ``repeat`` times as one document (length aligner) with its glossary; returns the
+    admin and the document."""
+    from app import services
+    from app.services.glossary import add_glossary
+    from app.terminology.glossary import load_glossary_csv
+
+    zh = (ROOT / "corpus/demo/zh.txt").read_bytes() + b"\n\n"
+    en = (ROOT / "corpus/demo/en.txt").read_bytes() + b"\n\n"
+    admin, _ = services.ensure_admin(session, PASSWORD)
+    doc = services.import_document(session, "Bench", services.Upload("zh.txt", zh * repeat),
+                                   services.Upload("en.txt", en * repeat), admin, aligner="length")
+    add_glossary(session, doc.project, "demo", load_glossary_csv(ROOT / "glossary/spp-2024.csv"))
+    session.commit()
+    return admin, doc
+
+
+def english_megabytes(repeat: int) -> float:
+    return len((ROOT / "corpus/demo/en.txt").read_bytes() + b"\n\n") * repeat / 1e6
