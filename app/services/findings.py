@@ -291,7 +291,7 @@ class FindingGroup:
     @property
     def ident(self) -> str:
         """The group's id in forms and anchors: the check and the key."""
-        return f"{self.check}\x1f{self.key}"
+        return f"{self.check}/{self.key}"
 
     @property
     def severity(self) -> str:
@@ -402,8 +402,8 @@ def group_findings(session: Session, document_id: int, page_size: int, severity:
     for check, groups in by_check.items():
         cls = CHECKS.get(check)
         ordered = sorted(groups.values(), key=lambda g: (-Severity(g.severity).rank, -g.count, g.label))
-        for g in ordered:
-            g.occurrences.sort(key=lambda o: (o.row is None, o.row or 0))
+        for g in ordered:  # by message (a group about one term may have several), then by row
+            g.occurrences.sort(key=lambda o: (o.finding.message, o.row is None, o.row or 0))
         checks.append(CheckGroup(check, cls.name if cls is not None else check, ordered))
     checks.sort(key=lambda c: (-Severity(c.severity).rank, -c.count, c.check))
     return FindingsReport(checks, severities, severity)

@@ -86,10 +86,9 @@ def dismiss(doc_id: int):
         if not chosen:
             raise InputError("that finding is not open (dismissed already?)")
     affected = list(dict.fromkeys(link_of[id(f)] for f in chosen if id(f) in link_of))
-    done = findings.dismiss_many(session, doc.id, chosen, current_user, request.form.get("reason", ""))
+    findings.dismiss_many(session, doc.id, chosen, current_user, request.form.get("reason", ""))
     session.commit()
-    message = f"Dismissed {len(chosen)} finding{'s' if len(chosen) != 1 else ''}" + (
-        "" if done == len(chosen) else f" ({done} distinct)") + "."
+    message = f"Dismissed {len(chosen)} finding{'s' if len(chosen) != 1 else ''}."
     if not is_htmx():
         flash(message, "info")
         if request.form.get("target") == "row" and affected:
@@ -100,7 +99,8 @@ def dismiss(doc_id: int):
     cells = _cells(session, doc.id, affected) if affected else Markup("")
     if request.form.get("target") == "row":
         return cells
-    return render_template("review/_qa.html", doc=doc, qa=_report(session, doc, severity), message=message) + cells
+    pane = render_template("review/_qa.html", doc=doc, qa=_report(session, doc, severity), message=message)
+    return Markup(pane) + cells
 
 
 @bp.route("/documents/<int:doc_id>/findings/next")

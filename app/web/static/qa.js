@@ -107,10 +107,11 @@
     }
   });
 
-  // Arriving from the report (or F8) on another page: the row in the address is the current one.
-  document.addEventListener("DOMContentLoaded", function () {
+  // Arriving from the report (or F8) on another page: the row in the address is the current one. After the load,
+  // since the browser's scroll to the fragment moves the focus to the page (the row itself is not focusable).
+  window.addEventListener("load", function () {
     var m = /^#row-(\d+)$/.exec(window.location.hash);
     var tr = m && document.getElementById("row-" + m[1]);
-    if (tr) focusRow(tr);
+    if (tr) setTimeout(function () { focusRow(tr); }, 0);
   });
 })();
