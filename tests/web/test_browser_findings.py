@@ -11,9 +11,13 @@ from tests.web.conftest import login
 pytestmark = pytest.mark.browser
 
 
-def _open_pane(page, base, doc_id, user=("rita", "reviewer-pass-1")):
+def _grid(page, base, doc_id, user=("rita", "reviewer-pass-1")):
     login(page, base, *user)
     page.goto(f"{base}/documents/{doc_id}")
+
+
+def _open_pane(page, base, doc_id):
+    _grid(page, base, doc_id)
     page.get_by_role("button", name="Findings").click()
     pane = page.locator("#side-panel #qa-pane")
     pane.wait_for()
@@ -98,8 +102,7 @@ def test_dismiss_a_group_refreshes_the_rows(live_server, browser_page, app):
 def test_identical_findings_in_a_row_are_one_line_and_dismissed_together(live_server, browser_page):
     base, doc_id = live_server
     page = browser_page
-    login(page, base, "rita", "reviewer-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
+    _grid(page, base, doc_id)
     cell = page.locator("#row-1 td.findings")
     cell.locator("summary").click()
     line = cell.locator("li.finding-item", has_text="'National Two Sessions' is a forbidden rendering")
@@ -115,8 +118,7 @@ def test_identical_findings_in_a_row_are_one_line_and_dismissed_together(live_se
 def test_sentence_pairs_of_a_row(live_server, browser_page, tmp_path):
     base, doc_id = live_server
     page = browser_page
-    login(page, base, "tom", "translator-pass-1")
-    page.goto(f"{base}/documents/{doc_id}")
+    _grid(page, base, doc_id, ("tom", "translator-pass-1"))
     page.locator("#row-13 .en-view").focus()
     page.keyboard.press("Alt+s")
     sentences = page.locator("#row-13 + tr.sentences-row")

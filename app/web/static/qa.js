@@ -65,6 +65,7 @@
     }
     if (!button || button.dataset.loading) return;
     button.dataset.loading = "1";
+    button.setAttribute("aria-busy", "true");  // the first sentence view may wait for the aligner's model
     fetch(button.getAttribute("href"), {headers: {"HX-Request": "true"}, credentials: "same-origin"})
       .then(function (r) {
         return r.text().then(function (text) { if (!r.ok) throw new Error(text); return text; });
@@ -78,7 +79,7 @@
         tmp.innerHTML = String(err.message || "");
         flash((tmp.textContent || "The sentence pairs could not be loaded.").trim());
       })
-      .finally(function () { delete button.dataset.loading; });
+      .finally(function () { delete button.dataset.loading; button.removeAttribute("aria-busy"); });
   }
 
   document.addEventListener("click", function (evt) {
