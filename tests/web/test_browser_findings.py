@@ -97,6 +97,12 @@ def test_dismiss_a_group_refreshes_the_rows(live_server, browser_page, app):
     expect(page.locator("#qa-pane .qa-label", has_text="控告申诉")).to_have_count(0)
     for row in set(rows):  # the rows' findings cells were swapped out of band, without a reload
         expect(page.locator(f"#row-{row} td.findings")).not_to_contain_text("'complaint reporting' is a forbidden")
+    # a dismiss in a row while the report is open: the report follows
+    before = int(page.locator("#qa-pane h3 small").inner_text().split()[0])
+    cell = page.locator("#row-3 td.findings")
+    cell.locator("summary").click()
+    cell.locator("li.finding-item", has_text="several spaces").get_by_role("button", name="Dismiss ×2").click()
+    expect(page.locator("#qa-pane h3 small")).to_have_text(f"{before - 2} open")
 
 
 def test_identical_findings_in_a_row_are_one_line_and_dismissed_together(live_server, browser_page):

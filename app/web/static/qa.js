@@ -108,6 +108,26 @@
     }
   });
 
+  // An open report follows the grid: after a dismiss in a row or a save, it is fetched again (same filter). The
+  // request's element is swapped away with its row's cell, so the request itself (not a DOM event) says when.
+  function refreshPane() {
+    var pane = document.getElementById("qa-pane");
+    var opener = document.querySelector("[data-qa-open]");
+    if (!pane || !opener || !window.htmx) return;
+    var severity = pane.getAttribute("data-severity");
+    htmx.ajax("GET", opener.getAttribute("href") + (severity ? "?severity=" + encodeURIComponent(severity) : ""),
+      {target: "#side-panel", swap: "innerHTML"});
+  }
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var pane = document.getElementById("qa-pane");
+    var elt = evt.detail.elt;
+    if (!pane || !elt || !elt.closest || pane.contains(elt) || !elt.closest("td.findings, form.en-form")) return;
+    var xhr = evt.detail.xhr;
+    xhr.addEventListener("loadend", function () {
+      if (xhr.status >= 200 && xhr.status < 300) setTimeout(refreshPane, 0);
+    });
+  });
+
   // Arriving from the report (or F8) on another page: the row in the address is the current one. After the load,
   // since the browser's scroll to the fragment moves the focus to the page (the row itself is not focusable).
   window.addEventListener("load", function () {
