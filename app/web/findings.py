@@ -21,6 +21,7 @@ from app.web.db import get_session
 from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("findings", __name__)
+PANE_OCCURRENCES = 50  # occurrences the side panel lists per group; the page lists them all
 bp.add_app_template_global(findings.row_lines, "finding_lines")
 bp.add_app_template_global(sentences.sentence_marks, "sentence_marks")
 
@@ -43,8 +44,9 @@ def report(doc_id: int):
     """Open findings grouped by check, then by term or message, with each occurrence's row (pane or page)."""
     session, doc = document_or_404(doc_id)
     qa = _report(session, doc, _severity())
-    template = "review/_qa.html" if is_htmx() else "review/findings.html"
-    return render_template(template, doc=doc, qa=qa)
+    if is_htmx():
+        return render_template("review/_qa.html", doc=doc, qa=qa, limit=PANE_OCCURRENCES)
+    return render_template("review/findings.html", doc=doc, qa=qa)
 
 
 def _cells(session, doc_id: int, link_ids) -> Markup:
@@ -99,7 +101,8 @@ def dismiss(doc_id: int):
     cells = _cells(session, doc.id, affected) if affected else Markup("")
     if request.form.get("target") == "row":
         return cells
-    pane = render_template("review/_qa.html", doc=doc, qa=_report(session, doc, severity), message=message)
+    pane = render_template("review/_qa.html", doc=doc, qa=_report(session, doc, severity), message=message,
+                           limit=PANE_OCCURRENCES)
     return Markup(pane) + cells
 
 

@@ -103,3 +103,16 @@ def test_identical_findings_in_a_row_are_one_line(client, auth, demo_doc):
     assert cell.count("'National Two Sessions' is a forbidden rendering") == 1
     assert '<span class="times" title="2 identical findings in this row">×2</span>' in cell
     assert "Dismiss ×2" in cell
+
+
+def test_the_pane_lists_a_few_occurrences_per_group_the_page_all(client, auth, demo_doc, monkeypatch):
+    from app.web import findings as web_findings
+
+    monkeypatch.setattr(web_findings, "PANE_OCCURRENCES", 5)
+    auth.login("rita")
+    pane = _report_html(client, demo_doc)
+    group = pane.split('data-group="term.forbidden/term:全国两会"')[1].split("</details>")[0]
+    assert group.count('class="qa-occ ') == 5 and "… 7 more: the full report" in group
+    page = client.get(f"/documents/{demo_doc}/findings").get_data(as_text=True)
+    group = page.split('data-group="term.forbidden/term:全国两会"')[1].split("</details>")[0]
+    assert group.count('class="qa-occ ') == 12 and "more: the full report" not in group
