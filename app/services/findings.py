@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
-from app.model import Severity, plain_offsets, plain_text
+from app.model import Severity, has_codes, plain_offsets, plain_text
 from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import access, queries
@@ -356,14 +356,21 @@ def row_lines(row_findings: list[Finding]) -> list[tuple[Finding, int, list[str]
     return [(same[0], len(same), list(dict.fromkeys(x.key for x in same))) for same in lines.values()]
 
 
-def _excerpt(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
-    plain, where = plain_offsets(text)
+def _excerpt(text: str, span: tuple[int, int] | None, offsets=None) -> tuple[str, str, str]:
+    """Plain text around ``span`` of a coded paragraph; ``offsets``: its plain_offsets, when already known."""
+    if offsets is None and not has_codes(text):
+        plain, where = text, None
+    else:
+        plain, where = offsets or plain_offsets(text)
     if not span:
         head = plain[:2 * EXCERPT_CONTEXT]
         return "", "", head + ("…" if len(plain) > len(head) else "")
     # the span is on the coded text: find the plain offsets that cover it
-    start = min(bisect_left(where, span[0]), len(plain))
-    end = max(start, min(bisect_left(where, span[1]), len(plain)))
+    if where is None:
+        start, end = min(span[0], len(plain)), min(max(span), len(plain))
+    else:
+        start = min(bisect_left(where, span[0]), len(plain))
+        end = max(start, min(bisect_left(where, span[1]), len(plain)))
     before = plain[max(0, start - EXCERPT_CONTEXT):start]
     after = plain[end:end + EXCERPT_CONTEXT]
     return (("…" if start > EXCERPT_CONTEXT else "") + before, plain[start:end],
@@ -379,6 +386,16 @@ def group_findings(session: Session, document_id: int, page_size: int, severity:
     _doc, zh, en, _order, _shape = _document_text(session, document_id)
     rows = link_rows(session, document_id)
     link_of = {id(f): link_id for link_id, fs in found.by_link.items() for f in fs}
+    known: dict[tuple[str, int], tuple[str, list[int]]] = {}
+
+    def offsets(side: str, paragraphs: list[_Seg], index: int):  # a coded paragraph's plain text, worked out once
+        text = paragraphs[index].text
+        if not has_codes(text):
+            return None
+        if (side, index) not in known:
+            known[side, index] = plain_offsets(text)
+        return known[side, index]
+
     severities = {s: 0 for s in Severity.ordered()}
     for f in found.findings:
         severities[str(f.severity)] += 1
@@ -389,9 +406,9 @@ def group_findings(session: Session, document_id: int, page_size: int, severity:
         link_id = link_of.get(id(f))
         row = rows.get(link_id)
         if f.en_index is not None and (f.en_span or f.zh_index is None) and f.en_index < len(en):
-            side, excerpt = "en", _excerpt(en[f.en_index].text, f.en_span)
+            side, excerpt = "en", _excerpt(en[f.en_index].text, f.en_span, offsets("en", en, f.en_index))
         elif f.zh_index is not None and f.zh_index < len(zh):
-            side, excerpt = "zh", _excerpt(zh[f.zh_index].text, f.zh_span)
+            side, excerpt = "zh", _excerpt(zh[f.zh_index].text, f.zh_span, offsets("zh", zh, f.zh_index))
         else:
             side, excerpt = "en", ("", "", "")
         key, label = group_key(f)
