@@ -21,7 +21,8 @@ SETTINGS = [
     Setting("ADMIN_PASSWORD", None, "Password for the first admin; generated and printed when unset"),
     Setting("PAGE_SIZE", 200, "Links per page on the review screen"),
     Setting("INSTANCE", None, "Folder of the SQLite file, the secret key and the generated password; ./instance"),
-    Setting("ALIGN_METHOD", "embedding", "Aligner for imports, re-alignment and new versions: embedding or length"),
+    Setting("ALIGN_METHOD", "embedding", "Aligner for imports, re-alignment, new versions and a review row's sentence "
+            "pairs: embedding or length"),
     Setting("WEAK_LINK", 0.5, "Links the aligner made with a confidence below this are marked weak"),
     Setting("MAX_PARAGRAPH_CHARS", 20_000, "Longest paragraph accepted on import; a longer one refuses the file"),
     Setting("SESSION_HOURS", 12, "How long a login lasts without activity, in hours"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
-from app.model import plain_offsets, plain_text
+from app.model import Severity, has_codes, plain_offsets, plain_text
 from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import access, queries
@@ -312,3 +313,191 @@ def drift_report(session: Session, document_id: int) -> list[Finding]:
     glossary terms (term.drift) and, with or without a glossary, the document's own terms and names
     (consistency.term, consistency.name)."""
     return document_findings(session, document_id, checks=list(DRIFT_CHECKS)).findings
+
+
+# ---- The QA report (issue 14, item 2): findings grouped by check and term, with each occurrence's row. ----
+# A group is one check and one term (the finding's ``term`` or ``word`` extra) or, without one, one message;
+# in a row, findings of the same check and message are one line with ×N.
+
+GROUP_EXTRAS = ("term", "word")  # the extras that name what a finding is about, in order of preference
+EXCERPT_CONTEXT = 40  # characters of context on each side of an occurrence's matched text
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One finding in the report: its 1-based row (None: on no link), link id, page and a short excerpt."""
+
+    finding: Finding
+    row: int | None
+    link_id: int | None
+    page: int
+    excerpt: tuple[str, str, str]  # text before, the matched text, text after (plain text)
+    side: str  # "en" or "zh": the paragraph the excerpt is from
+
+
+@dataclass
+class FindingGroup:
+    """The occurrences of one check about one term or message."""
+
+    check: str
+    key: str
+    label: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def ident(self) -> str:
+        """The group's id in forms and anchors: the check and the key."""
+        return f"{self.check}/{self.key}"
+
+    @property
+    def severity(self) -> str:
+        return str(Severity.worst(o.finding.severity for o in self.occurrences))
+
+    @property
+    def count(self) -> int:
+        return len(self.occurrences)
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted({o.row for o in self.occurrences if o.row is not None})
+
+
+@dataclass
+class CheckGroup:
+    """The groups of one check, most occurrences first."""
+
+    check: str
+    name: str
+    groups: list[FindingGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    @property
+    def severity(self) -> str:
+        return str(Severity.worst(g.severity for g in self.groups))
+
+
+@dataclass
+class FindingsReport:
+    """The report: checks with their groups, the severity counts of all open findings, the filter used."""
+
+    checks: list[CheckGroup]
+    severities: dict[str, int]
+    severity: str = ""
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.checks)
+
+    def group(self, ident: str) -> FindingGroup | None:
+        return next((g for c in self.checks for g in c.groups if g.ident == ident), None)
+
+
+def group_key(f: Finding) -> tuple[str, str]:
+    """What a finding is about, for grouping: (key, label) from its term or word, else its message."""
+    for name in GROUP_EXTRAS:
+        value = f.extra.get(name)
+        if value:
+            return f"{name}:{value}", str(value)
+    return f"message:{f.message}", f.message
+
+
+def row_lines(row_findings: list[Finding]) -> list[tuple[Finding, int, list[str]]]:
+    """A row's findings as lines: identical ones (same check, same message) once, with their count and keys."""
+    lines: dict[tuple[str, str], list[Finding]] = {}
+    for f in row_findings:
+        lines.setdefault((f.check, f.message), []).append(f)
+    return [(same[0], len(same), list(dict.fromkeys(x.key for x in same))) for same in lines.values()]
+
+
+def _excerpt(text: str, span: tuple[int, int] | None, offsets=None) -> tuple[str, str, str]:
+    """Plain text around ``span`` of a coded paragraph; ``offsets``: its plain_offsets, when already known."""
+    if offsets is None and not has_codes(text):
+        plain, where = text, None
+    else:
+        plain, where = offsets or plain_offsets(text)
+    if not span:
+        head = plain[:2 * EXCERPT_CONTEXT]
+        return "", "", head + ("…" if len(plain) > len(head) else "")
+    # the span is on the coded text: find the plain offsets that cover it
+    if where is None:
+        start, end = min(span[0], len(plain)), min(max(span), len(plain))
+    else:
+        start = min(bisect_left(where, span[0]), len(plain))
+        end = max(start, min(bisect_left(where, span[1]), len(plain)))
+    before = plain[max(0, start - EXCERPT_CONTEXT):start]
+    after = plain[end:end + EXCERPT_CONTEXT]
+    return (("…" if start > EXCERPT_CONTEXT else "") + before, plain[start:end],
+            after + ("…" if end + EXCERPT_CONTEXT < len(plain) else ""))
+
+
+def group_findings(session: Session, document_id: int, page_size: int, severity: str = "") -> FindingsReport:
+    """The document's open findings grouped by check, then by term or message, each occurrence with its
+    1-based row and the grid page it is on (``page_size`` links a page); ``severity`` keeps only that one."""
+    from app.checks.registry import CHECKS
+
+    found = document_findings(session, document_id)
+    _doc, zh, en, _order, _shape = _document_text(session, document_id)
+    rows = link_rows(session, document_id)
+    link_of = {id(f): link_id for link_id, fs in found.by_link.items() for f in fs}
+    known: dict[tuple[str, int], tuple[str, list[int]]] = {}
+
+    def offsets(side: str, paragraphs: list[_Seg], index: int):  # a coded paragraph's plain text, worked out once
+        text = paragraphs[index].text
+        if not has_codes(text):
+            return None
+        if (side, index) not in known:
+            known[side, index] = plain_offsets(text)
+        return known[side, index]
+
+    severities = {s: 0 for s in Severity.ordered()}
+    for f in found.findings:
+        severities[str(f.severity)] += 1
+    by_check: dict[str, dict[str, FindingGroup]] = {}
+    for f in found.findings:
+        if severity and str(f.severity) != severity:
+            continue
+        link_id = link_of.get(id(f))
+        row = rows.get(link_id)
+        if f.en_index is not None and (f.en_span or f.zh_index is None) and f.en_index < len(en):
+            side, excerpt = "en", _excerpt(en[f.en_index].text, f.en_span, offsets("en", en, f.en_index))
+        elif f.zh_index is not None and f.zh_index < len(zh):
+            side, excerpt = "zh", _excerpt(zh[f.zh_index].text, f.zh_span, offsets("zh", zh, f.zh_index))
+        else:
+            side, excerpt = "en", ("", "", "")
+        key, label = group_key(f)
+        groups = by_check.setdefault(f.check, {})
+        group = groups.setdefault(key, FindingGroup(f.check, key, label))
+        group.occurrences.append(Occurrence(f, row, link_id, ((row or 1) - 1) // max(1, page_size) + 1, excerpt, side))
+    checks = []
+    for check, groups in by_check.items():
+        cls = CHECKS.get(check)
+        ordered = sorted(groups.values(), key=lambda g: (-Severity(g.severity).rank, -g.count, g.label))
+        for g in ordered:  # by message (a group about one term may have several), then by row
+            g.occurrences.sort(key=lambda o: (o.finding.message, o.row is None, o.row or 0))
+        checks.append(CheckGroup(check, cls.name if cls is not None else check, ordered))
+    checks.sort(key=lambda c: (-Severity(c.severity).rank, -c.count, c.check))
+    return FindingsReport(checks, severities, severity)
+
+
+def link_rows(session: Session, document_id: int) -> dict[int, int]:
+    """Paragraph link id -> its 1-based row in the review grid."""
+    return {link_id: position + 1 for link_id, position in session.execute(
+        select(Link.id, Link.position).where(Link.document_id == document_id, Link.level == "paragraph"))}
+
+
+def flagged_rows(session: Session, document_id: int, found: DocumentFindings) -> list[int]:
+    """The 1-based rows that have open findings, in order."""
+    flagged = found.flagged_links()
+    return sorted(row for link_id, row in link_rows(session, document_id).items() if link_id in flagged)
+
+
+def dismiss_many(session: Session, document_id: int, found: list[Finding], user: User, reason: str = "") -> int:
+    """Dismiss these findings (one dismissal per key); the number of keys newly dismissed."""
+    existing = set(session.scalars(select(Dismissal.key).where(Dismissal.document_id == document_id)))
+    fresh = {f.key: f for f in found if f.key not in existing}
+    for f in fresh.values():
+        dismiss(session, document_id, f.key, f.check, f.message, user, reason)
+    return len(fresh)

@@ -20,6 +20,7 @@ from app.web import (
     db,
     errors,
     exports,
+    findings,
     glossary,
     jobs,
     limits,
@@ -32,7 +33,8 @@ from app.web import (
 )
 from app.web.helpers import template_globals
 
-BLUEPRINTS = (auth, account, projects, review, panel, search, report, exports, glossary, alignment, mt, jobs, admin)
+BLUEPRINTS = (auth, account, projects, review, findings, panel, search, report, exports, glossary, alignment, mt, jobs,
+              admin)
 csrf = CSRFProtect()
 
 
