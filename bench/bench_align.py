@@ -152,10 +152,17 @@ def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool
         bench_robustness(chapters, vectors, base)
 
 
-def bench_robustness(chapters, vectors, params: Params) -> None:
+def bench_robustness(chapters, vectors, params: Params, null_weight: float = 0.5) -> None:
+    """The robustness table with the shipped parameters, and again with the null term at ``null_weight``."""
+    robustness_table(chapters, vectors, params, "shipped parameters")
+    if params.null_weight != null_weight:
+        robustness_table(chapters, vectors, replace(params, null_weight=null_weight), f"null_weight {null_weight:g}")
+
+
+def robustness_table(chapters, vectors, params: Params, what: str) -> None:
     import random
 
-    print("\nRobustness: perturbed copies of MAC-Dev (5% of the English sentences; seed 12), default parameters")
+    print(f"\nRobustness: perturbed copies of MAC-Dev (5% of the English sentences; seed 12), {what}")
     print(f"{'perturbation':<34} {'strict P':>9} {'R':>7} {'F1':>7} {'nulls right':>12}")
     kinds = [("none", None), ("English deleted", ev.delete_en), ("English inserted from another book", ev.insert_en),
              ("neighbours merged", ev.merge_en), ("sentences split", ev.split_en)]

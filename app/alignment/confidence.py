@@ -2,8 +2,10 @@
 
 The strongest feature is the bead's max-marginal *gap*: how much worse the best alignment is
 that puts a boundary somewhere else inside the bead's rows (:func:`app.alignment.embedding.path_gaps`).
-Then the cosine, the cosine minus its local mean, the neighbours' margin, the bead size and how
-well a sentence just outside the bead matches the bead's other side.
+Then the cosine, the cosine minus its local mean, the neighbours' margin and gap, the bead size and
+shape, how well a sentence just outside the bead matches the bead's other side, the length mismatch,
+the weakest member's shortfall, how close the best rival shape from the same start comes (one sentence
+more or less on a side) and, for a 1-0 or 0-1 link, its sentence's best cosine with the other side nearby.
 ``WEIGHTS`` were fitted on MAC-Dev's six chapters by ``bench/bench_align.py --fit-confidence``;
 the benchmark reports the AUC of weights refitted on five chapters and scored on the sixth.
 """
@@ -16,8 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 
 FEATURES = ("bias", "null", "cosine", "margin", "neighbour margin", "log gap", "gap capped at 1", "extra sentences",
-            "outside match", "outside match - cosine")
-WEIGHTS = (1.94, -0.55, 0.97, 0.76, 0.70, 0.52, 1.75, -0.04, -0.80, -1.77)
+            "outside match", "outside match - cosine", "length mismatch", "weakest member", "neighbour log gap",
+            "null: best nearby cosine", "m:n on both sides", "rival shape")
+WEIGHTS = (2.41, -0.63, 0.93, 0.57, 0.73, 0.27, 2.05, 0.07, -0.48, -1.41, -0.53, -0.09, 0.09, -0.10, -1.07, -1.12)
 # The weak mark (the service's threshold, 0.5) falls where the modelled probability of a right link is WEAK_AT:
 # about one link in fourteen is wrong on MAC-Dev, so a plain probability would put almost none below 0.5.
 WEAK_AT = 0.85
@@ -27,10 +30,12 @@ def features(c) -> list[float]:
     """The feature vector of one candidate bead (see ``FEATURES``)."""
     null = c.di == 0 or c.dj == 0
     log_gap = math.log(max(0.0, c.gap) + 0.01)
+    near_gap = math.log(max(0.0, c.neighbour_gap) + 0.01)
     if null:
-        return [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, min(c.gap, 1.0), 0.0, 0.0, 0.0]
+        return [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, min(c.gap, 1.0), 0.0, 0.0, 0.0, 0.0, 0.0, near_gap, c.best, 0.0, 0.0]
     return [1.0, 0.0, c.sim, c.margin_sim, c.neighbour_sim, log_gap, min(c.gap, 1.0), float(c.di + c.dj - 2),
-            c.leak, c.leak - c.sim]
+            c.leak, c.leak - c.sim, math.sqrt(min(c.mismatch, 25.0)), c.member, near_gap, 0.0,
+            float(c.di > 1 and c.dj > 1), c.rival]
 
 
 def probability(x: Sequence[float], weights: Sequence[float] = WEIGHTS) -> float:

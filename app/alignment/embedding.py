@@ -14,14 +14,17 @@ Two passes, both linear in the input length:
    bonus when both sides end a quotation there (a turn of dialogue ends on both
    sides), minus a penalty when the weakest sentence of an m:n bead has little to
    do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
+   A 1-0 or 0-1 bead costs ``skip``, less (``null_weight``) for a sentence whose best cosine with
+   the other side's nearby sentences is below ``null_floor``, in proportion to its length up to
+   ``null_chars`` (a short sentence's cosine says little).
    Optionally (``lex_weight``) the cosine gets a lexical coverage from CC-CEDICT
    and an IBM-1 lexicon learned on the first path (:mod:`app.alignment.lexicon`).
 3. **Confidence.** A backward pass over the same band gives every point's best
    full-path score; a bead's *gap* is how much the best path with another boundary
-   in its rows loses. The gap and a few cosines feed the logistic model of
-   :mod:`app.alignment.confidence`.
+   in its rows loses. The gap, a few cosines, the length mismatch, the weakest member, the best rival
+   shape and the neighbours' gaps feed the logistic model of :mod:`app.alignment.confidence`.
 
-The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``skip``) are chosen by
+The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``) are chosen by
 ``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
 """
 
@@ -59,6 +62,9 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
+    null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
+    null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
+    null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
     punct_miss: float = 0.0  # penalty per such mark on one side only
     anchor_miss: float = 0.0  # penalty per number or name found on one side only
     length_mode: str = "gc"  # "log": squared log ratio; "gc": Gale-Church squared z
@@ -129,21 +135,30 @@ def rough_path(zv: np.ndarray, ev: np.ndarray, params: Params) -> list[tuple[int
     return points
 
 
-def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
-    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``."""
-    n, k, _ = vecs.shape
+def _windows(n: int, other: np.ndarray, centre: np.ndarray, h: int):
+    """For rows a..b of n (in chunks), the other side's ``2h`` sentences around ``centre``: (a, b, (rows, 2h, d))."""
     m = len(other)
-    out = np.zeros((n, k), dtype=np.float64)
-    if m == 0:
-        return out
     width = min(2 * h, m)
     start = np.clip(centre - h, 0, m - width)
     offs = np.arange(width)
-    for a in range(0, n, 1024):
+    for a in range(0, n if m else 0, 1024):
         b = min(n, a + 1024)
-        win = other[start[a:b, None] + offs]  # (rows, width, d)
-        sims = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / width
-        out[a:b] = sims
+        yield a, b, other[start[a:b, None] + offs]
+
+
+def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
+    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``."""
+    out = np.zeros(vecs.shape[:2], dtype=np.float64)
+    for a, b, win in _windows(len(vecs), other, centre, h):
+        out[a:b] = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / win.shape[1]
+    return out
+
+
+def local_best(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
+    """Best cosine of each sentence vector (n, d) with the other side's sentences near ``centre``."""
+    out = np.zeros(len(vecs), dtype=np.float64)
+    for a, b, win in _windows(len(vecs), other, centre, h):
+        out[a:b] = np.einsum("rkd,rd->rk", win, vecs[a:b]).max(1)
     return out
 
 
@@ -162,6 +177,11 @@ class Candidate:
     neighbour_sim: float = 0.0  # the lower margin_sim of the links on either side
     leak: float = 0.0  # best cosine of a sentence just outside the bead with the bead's other side
     gap: float = 0.0  # how much worse the best path is that puts a boundary elsewhere inside this bead's rows
+    mismatch: float = 0.0  # the squared length mismatch (Gale-Church z) of the bead
+    member: float = 0.0  # how far (<= 0) the weakest sentence of an m:n bead falls below member_floor
+    best: float = 0.0  # a 1-0 or 0-1 bead: its sentence's best cosine with the other side's nearby sentences
+    neighbour_gap: float = 0.0  # the smaller gap of the links on either side
+    rival: float = 0.0  # best cosine of the same start with one sentence more or less on a side, minus ``sim``
 
 
 def path_gaps(path, n: int, m: int, marg: list[np.ndarray], lo: np.ndarray) -> list[float]:
@@ -240,9 +260,18 @@ def align_vectors(
     zmean = local_means(zv[:, :kz], ev[:, 0], zc, h)
     emean = local_means(ev[:, :ke], zv[:, 0], ec, h)
 
+    # a sentence with no good match nearby is cheaper to leave unmatched, the more so the longer it is
+    ratio = float(elen.sum()) / float(zlen.sum())
+    zbest = local_best(zv[:, 0], ev[:, 0], zc, h)
+    ebest = local_best(ev[:, 0], zv[:, 0], ec, h)
+    chars = max(params.null_chars, 1.0)
+    znull = params.skip + params.null_weight * np.maximum(0.0, params.null_floor - zbest) * np.minimum(
+        1.0, zlen * ratio / chars)
+    enull = params.skip + params.null_weight * np.maximum(0.0, params.null_floor - ebest) * np.minimum(
+        1.0, elen / chars)
+
     zl = span_table(zlen.astype(np.float64), kz)
     el = span_table(elen.astype(np.float64), ke)
-    ratio = float(elen.sum()) / float(zlen.sum())
     lz_log = np.log(zl * ratio + 1.0)
     le_log = np.log(el + 1.0)
 
@@ -282,20 +311,24 @@ def align_vectors(
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
+    def mismatch(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
+        """The squared length mismatch of the beads (Gale-Church z, or log ratio)."""
+        if p.length_mode == "gc":
+            a, b = el[js, dj - 1], zl[i, di - 1] * ratio
+            return (a - b) ** 2 / (p.length_var * (a + b) / 2 + 1.0)
+        x = le_log[js, dj - 1] - lz_log[i, di - 1]
+        return x * x
+
     def score(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
-        if di == 0 or dj == 0:
-            return np.full(len(js), p.skip)
+        if di == 0:
+            return enull[js]
+        if dj == 0:
+            return np.full(len(js), znull[i])
         sim = similarity(i, di, dj, js).astype(np.float64)
         if lex is not None and p.lex_weight:
             sim += p.lex_weight * lex.coverage(i, di, js, dj)
         sim -= p.margin * 0.5 * (zmean[i, di - 1] + emean[js, dj - 1])
-        if p.length_mode == "gc":
-            a, b = el[js, dj - 1], zl[i, di - 1] * ratio
-            x2 = (a - b) ** 2 / (p.length_var * (a + b) / 2 + 1.0)
-        else:
-            x = le_log[js, dj - 1] - lz_log[i, di - 1]
-            x2 = x * x
-        out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * x2
+        out = sizes[di, dj] * (sim - p.threshold) - p.length_weight * mismatch(i, di, dj, js)
         out -= p.merge_penalty * (di + dj - 2)
         if use_marks:
             a, b = zm[i, di - 1], em[js, dj - 1]
@@ -351,12 +384,22 @@ def align_vectors(
             outside = [float(zv[a, 0] @ ev[j, dj - 1]) for a in (i - 1, i + di) if 0 <= a < n]
             outside += [float(ev[b, 0] @ zv[i, di - 1]) for b in (j - 1, j + dj) if 0 <= b < m]
             c.leak = max(outside) if outside else 0.0
+            c.mismatch = float(mismatch(i, di, dj, js)[0])
+            shapes_near = ((di - 1, dj), (di + 1, dj), (di, dj - 1), (di, dj + 1))
+            rivals = [float(similarity(i, a, b, js)[0]) for a, b in shapes_near
+                      if 1 <= a <= kz and 1 <= b <= ke and i + a <= n and j + b <= m]
+            c.rival = max(rivals) - c.sim if rivals else -1.0
+            if di > 1 or dj > 1:
+                c.member = float(weakest_member(i, di, dj, js)[0])
+        else:
+            c.best = float(zbest[i] if di else ebest[j])
         if gaps is not None:
             c.gap = gaps[len(out)]
         out.append(c)
     for k, c in enumerate(out):  # errors come in runs: a link next to a doubtful one is doubtful too
         near = [x.margin_sim for x in out[max(0, k - 1):k + 2] if x is not c and x.di and x.dj]
         c.neighbour_sim = min(near) if near else c.margin_sim
+        c.neighbour_gap = min((x.gap for x in out[max(0, k - 1):k + 2] if x is not c), default=c.gap)
     return out
 
 

@@ -123,6 +123,24 @@ def test_an_unrelated_english_sentence_is_a_0_1_link():
     assert links(got) == [(1, 1), (1, 1), (0, 1), (1, 1), (1, 1)]
 
 
+def stranger_case(cos: float):
+    eye = np.eye(8)
+    stranger = cos * eye[1] + math.sqrt(1 - cos * cos) * eye[6]
+    return [eye[0], eye[1], eye[2]], [eye[0], eye[1], stranger, eye[2]]
+
+
+def test_the_null_term_leaves_a_sentence_with_no_good_match_nearby_unmatched():
+    zh, en = stranger_case(0.2)  # below null_floor with every Chinese sentence, but close enough to be merged
+    base = replace(Params(max_zh=2, max_en=3), margin=0.0, length_weight=0.0, member_weight=0.0)
+    assert (1, 2) in links(align_vectors(params=base, **toy_inputs(zh, en)))
+    got = align_vectors(params=replace(base, null_weight=2.0), **toy_inputs(zh, en))
+    assert links(got) == [(1, 1), (1, 1), (0, 1), (1, 1)]
+    assert got[2].best == pytest.approx(0.2, abs=1e-4)  # the unmatched sentence's best nearby cosine
+    short = toy_inputs(zh, en)
+    short["elen"] = np.array([40.0, 40.0, 4.0, 40.0])  # a short sentence: its cosine says less, the term is smaller
+    assert (1, 2) in links(align_vectors(params=replace(base, null_weight=2.0), **short))
+
+
 def test_the_weakest_member_penalty_splits_a_bead_with_a_stranger():
     eye = np.eye(8)
     stranger = 0.3 * eye[1] + 0.95 * eye[6]  # cosine 0.3 with zh 1: just enough to be merged without the penalty
@@ -178,6 +196,30 @@ def test_confidence_ranks_a_clear_link_above_a_doubtful_one():
     assert conf.confidence(clear) > 0.9 > conf.confidence(doubtful)
     assert 0.0 < conf.confidence(doubtful) < 0.5
     assert len(conf.features(clear)) == len(conf.FEATURES) == len(conf.WEIGHTS)
+
+
+def test_confidence_features_of_a_link_with_a_close_rival_shape_and_a_long_length_mismatch():
+    base = Candidate(0, 0, 1, 1, 0.6, 1.0, margin_sim=0.4, neighbour_sim=0.4, gap=1.0, leak=0.1)
+    rivalled = replace(base, rival=0.1, mismatch=16.0)
+    names = list(conf.FEATURES)
+    f = conf.features(rivalled)
+    assert f[names.index("rival shape")] == pytest.approx(0.1)
+    assert f[names.index("length mismatch")] == pytest.approx(4.0)
+    assert conf.confidence(rivalled) < conf.confidence(replace(base, rival=-0.3))
+    null = Candidate(3, 2, 1, 0, 0.0, -0.1, gap=0.5, best=0.6)
+    assert conf.features(null)[names.index("null: best nearby cosine")] == pytest.approx(0.6)
+
+
+def test_the_aligner_fills_the_confidence_features():
+    eye = np.eye(8)
+    zh, en = [eye[0], eye[1], eye[2]], [eye[0], 0.8 * eye[1] + 0.6 * eye[5], 0.6 * eye[1] + 0.8 * eye[5], eye[2]]
+    got = align_vectors(params=replace(Params(max_zh=2, max_en=3), margin=0.0), **toy_inputs(zh, en))
+    assert links(got) == [(1, 1), (1, 2), (1, 1)]
+    one_two = got[1]
+    assert one_two.member == pytest.approx(0.0)  # both English sentences reach member_floor with Chinese 1
+    assert one_two.rival == pytest.approx(0.8 - one_two.sim, abs=1e-4)  # the 1-1 with English 1 alone
+    assert one_two.mismatch > got[0].mismatch  # 20 Chinese characters against 80 English ones
+    assert got[1].neighbour_gap == pytest.approx(min(got[0].gap, got[2].gap))
 
 
 def test_rescale_moves_weak_at_to_one_half_and_keeps_the_order():
