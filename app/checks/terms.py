@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.checks.base import Check, DocumentContext, PairContext
+from app.checks.base import Check, DocumentContext, PairContext, at
 from app.model import Issue, Severity
 from app.terminology.matching import (
     NUMERALS,
@@ -206,7 +206,7 @@ class TermDriftCheck(Check):
                 first_pair.setdefault(entry, (pair, rep.zh[0]))
                 renderings = usage.setdefault(entry, {})
                 matches = rep.accepted + rep.misformed + rep.forbidden
-                place = {"zh_index": pair.zh_indices[0] if pair.zh_indices else None,
+                place = {"link": pair.index, "zh_index": pair.zh_indices[0] if pair.zh_indices else None,
                          "en_index": pair.en_indices[0] if pair.en_indices else None}
                 if not matches:
                     slot = renderings.setdefault("", {"text": "(no known rendering)", "role": "none",
@@ -235,7 +235,7 @@ class TermDriftCheck(Check):
             else:
                 severity = Severity.MAJOR
             ordered = sorted(renderings.values(), key=lambda r: -r["count"])
-            summary = "; ".join(f"'{r['text']}' ×{r['count']} ({', '.join(_place(p) for p in r['places'])})"
+            summary = "; ".join(f"'{r['text']}' ×{r['count']} ({at(*(p['link'] for p in r['places']))})"
                                 for r in ordered)
             pair, z = first_pair[entry]
             yield pair, self.issue(
@@ -243,10 +243,6 @@ class TermDriftCheck(Check):
                 zh_span=(z.start, z.end), suggestion=e.en, severity=severity, renderings=ordered,
                 term=e.zh[0], key_text=e.zh[0] + "|" + "|".join(sorted(renderings)),
             )
-
-
-def _place(p: dict) -> str:
-    return f"¶{p['en_index']}" if p["en_index"] is not None else "?"
 
 
 NUMBERED_CANDIDATE_RE = re.compile(

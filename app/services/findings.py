@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
-from app.model import plain_offsets, plain_text
+from app.model import plain_offsets, plain_text, review_row
 from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import access, queries
@@ -100,8 +100,9 @@ class _Seg:
 DRIFT_CHECKS = ("term.drift", "consistency.term", "consistency.name")  # the Term drift page
 
 def _document_text(session: Session, document_id: int):
-    """Current paragraphs of both sides, the link ids in order and the links as index tuples over the
-    paragraphs (plain rows, no ORM objects: this runs on every page of the review screen)."""
+    """Current paragraphs of both sides, the link ids in order, the links as index tuples over the
+    paragraphs and each link's review row (plain rows, no ORM objects: this runs on every page of the
+    review screen)."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     rows = session.execute(
         select(Segment.id, Segment.side, Segment.position, Segment.text)
@@ -114,19 +115,21 @@ def _document_text(session: Session, document_id: int):
     sides = {s.id: "zh" for s in zh} | {s.id: "en" for s in en}
     members: dict[int, list[int]] = {}
     order: list[int] = []
-    for link_id, seg_id in session.execute(
-            select(Link.id, LinkSegment.segment_id).join(LinkSegment, LinkSegment.link_id == Link.id)
+    rows: list[int] = []
+    for link_id, position, seg_id in session.execute(
+            select(Link.id, Link.position, LinkSegment.segment_id).join(LinkSegment, LinkSegment.link_id == Link.id)
             .where(Link.document_id == doc.id, Link.level == "paragraph").order_by(Link.position)):
         if link_id not in members:
             members[link_id] = []
             order.append(link_id)
+            rows.append(review_row(position))
         members[link_id].append(seg_id)
     shape = []
     for link_id in order:
         segs = [sid for sid in members[link_id] if sid in index]
         shape.append((tuple(sorted(index[sid] for sid in segs if sides[sid] == "zh")),
                       tuple(sorted(index[sid] for sid in segs if sides[sid] == "en"))))
-    return doc, zh, en, order, shape
+    return doc, zh, en, order, shape, rows
 
 
 def glossary_candidates(session: Session, document_id: int, limit: int = 100):
@@ -134,7 +137,7 @@ def glossary_candidates(session: Session, document_id: int, limit: int = 100):
     are reported too, flagged as such)."""
     from app.terminology.discovery import discover_terms
 
-    doc, zh, en, _links, shape = _document_text(session, document_id)
+    doc, zh, en, _links, shape, _rows = _document_text(session, document_id)
     entries = term_entries(queries.project_glossary(session, doc.project_id), include_proposed=True)
     return discover_terms([plain_text(s.text) for s in zh], [plain_text(s.text) for s in en], shape, entries,
                           limit=limit)
@@ -200,7 +203,7 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
 
 
 def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tuple) -> DocumentFindings:
-    doc, zh, en, link_ids, shape = _document_text(session, doc.id)
+    doc, zh, en, link_ids, shape, rows = _document_text(session, doc.id)
     entries = term_entries(queries.project_glossary(session, doc.project_id))
     compiled = compile_glossary(entries)
     with _LOCK:
@@ -209,7 +212,7 @@ def _compute(session: Session, doc: Document, checks, url: str, glossary_fp: tup
             pair_cache = _PAIR_CACHES[(url, doc.project_id, glossary_fp)] = {}
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
-                              pair_cache=pair_cache)
+                              pair_cache=pair_cache, rows=rows)
     result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
     link_of = {tuple(map(tuple, s)): link_id for s, link_id in zip(shape, link_ids, strict=True)}
     for f in findings:

@@ -147,7 +147,7 @@ def report_csv(data: dict) -> bytes:
     """The fixes and the open findings as one CSV table."""
     fixes = (["fix", f["row"], f["author"], f["time"].isoformat(timespec="seconds"), f["category"] or "",
               f["severity"] or "", f["reason"], f["before"], f["after"], ""] for f in data["fixes"])
-    found = (["open finding", "", "", "", f.check, str(f.severity), "", f.zh_text, f.en_text, f.message]
+    found = (["open finding", f.row or "", "", "", f.check, str(f.severity), "", f.zh_text, f.en_text, f.message]
              for f in data["findings"])
     return csv_bytes(REPORT_COLUMNS, chain(fixes, found))
 
