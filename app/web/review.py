@@ -45,7 +45,8 @@ def document(doc_id: int):
         found=found, show=show, check=check, status=status, reviewer=reviewer,
         reviewers=review.reviewers(session, doc.id), statuses=statuses.status_counts(session, doc.id),
         open_comments=review.open_comment_counts(session, doc.id),
-        score=report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]), conf["MQM_THRESHOLD"]),
+        verdict=report.verdict(report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]),
+                                                    conf["MQM_THRESHOLD"]), found.findings),
     )
 
 
