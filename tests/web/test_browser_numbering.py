@@ -70,6 +70,9 @@ def test_downloads_are_named_for_what_they_are(live_server, browser_page):
     with page.expect_download() as info:
         page.click("a[download]:has-text('Export corrected English (.txt)')")
     assert info.value.suggested_filename == f"{TITLE}.en.corrected.txt"
+    with page.expect_download() as info:
+        page.click("a[download]:has-text('Revision log (.csv)')")
+    assert info.value.suggested_filename == f"{TITLE}.revisions.csv"
     names = {}
     for label in ("XLIFF 1.2 (.xlf)", "XLIFF 2.0 (.xlf)", "Project glossary (TBX 2008)", "Project glossary (TBX v3)"):
         if page.locator("details.export-menu").get_attribute("open") is None:
@@ -80,9 +83,6 @@ def test_downloads_are_named_for_what_they_are(live_server, browser_page):
     assert names == {"XLIFF 1.2 (.xlf)": f"{TITLE}.zh-en.xliff12.xlf", "XLIFF 2.0 (.xlf)": f"{TITLE}.zh-en.xliff20.xlf",
                      "Project glossary (TBX 2008)": f"{TITLE}.tbx2008.tbx",
                      "Project glossary (TBX v3)": f"{TITLE}.tbxv3.tbx"}
-    with page.expect_download() as info:
-        page.click("a[download]:has-text('Revision log (.csv)')")
-    assert info.value.suggested_filename == f"{TITLE}.revisions.csv"
     page.goto(f"{base}/documents/{doc_id}/report")
     with page.expect_download() as info:
         page.click("a[download]:has-text('JSON')")
