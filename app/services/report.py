@@ -56,7 +56,7 @@ def quality_score(session: Session, document_id: int, weights: dict[str, float],
 
 # An open finding this severe fails the document whatever its score (the one pass rule: see verdict()).
 BLOCKING_SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
-SEVERITY_ICONS = {"critical": "⛔", "major": "▲", "minor": "●", "info": "ℹ"}  # shown with the word, never alone
+SEVERITY_ICONS = {"critical": "◆", "major": "▲", "minor": "●", "info": "ℹ"}  # shown with the word, never alone
 
 
 @dataclass

@@ -51,7 +51,7 @@ def test_badge_fails_with_the_open_major_findings_beside_the_score(live_server, 
     header = page.locator(".progress-line")
     counts = header.locator(".open-by-severity")
     assert f"▲ {majors} major" in counts.inner_text() and f"● {minors} minor" in counts.inner_text()
-    assert "⛔ 0 critical" in counts.inner_text()  # icons and words, not colour alone
+    assert "◆ 0 critical" in counts.inner_text()  # icons and words, not colour alone
     badge = header.locator("a.score")
     text = badge.inner_text()
     assert "quality 0.0 / 1k chars" in text and "FAIL" in text and "PASS" not in text

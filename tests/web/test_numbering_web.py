@@ -79,7 +79,7 @@ def test_header_and_report_fail_while_major_findings_are_open(client, auth, sess
     page = _tree(client.get(f"/documents/{demo_doc}"))
     line = _all(page, "div", "progress-line")[0]
     counts = _text(_all(line, "span", "open-by-severity")[0])
-    assert "⛔ 0 critical" in counts and f"▲ {majors} major" in counts
+    assert "◆ 0 critical" in counts and f"▲ {majors} major" in counts
     badge = _all(line, "a", "score")[0]
     assert "fail" in badge.get("class").split()
     assert "quality 0.0 / 1k chars · ✗ FAIL" in _text(badge) and f"{majors} major findings open" in _text(badge)
