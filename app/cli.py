@@ -400,23 +400,32 @@ def import_version_cmd(document, en_file, username, method, reason):
 @click.option("--regex", is_flag=True, help="PATTERN is a regular expression (REPLACEMENT may use \\1, \\g<name>).")
 @click.option("--case", is_flag=True, help="Match case.")
 @click.option("--words", is_flag=True, help="Whole words only.")
+@click.option("--exact", is_flag=True, help="Replace as typed: no fitting of articles, repeated words and capitals.")
 @click.option("--user", "username", default="admin", show_default=True,
               help="Who makes the change (allowed to edit in the document's project); the revisions' author.")
 @click.option("--reason", default="", help="Why; recorded with each revision.")
 @click.option("--dry-run", is_flag=True, help="Count what would change; change nothing.")
-def replace_cmd(document, pattern, replacement, regex, case, words, username, reason, dry_run):
+def replace_cmd(document, pattern, replacement, regex, case, words, exact, username, reason, dry_run):
     """Search and replace in DOCUMENT's English, as the review page's search and replace does: one revision per
-    changed paragraph, inline codes untouched, locked segments left alone."""
+    changed paragraph, inline codes untouched, locked segments left alone; each replacement fitted to the words
+    around it, with its grammar warnings printed."""
     with Store() as session:
         user = queries.user_by_name(session, username)
         if user is None:
             raise InputError(f"user {username!r} does not exist")
         result = replace_all(session, document, pattern, replacement, user, regex=regex, case=case,
-                             whole_word=words, reason=reason, dry_run=dry_run)
+                             whole_word=words, reason=reason, dry_run=dry_run, fit=not exact)
+        row_of = queries.english_row_numbers(session, document)
         if dry_run:
             session.rollback()
+    for hit in result.hits:
+        for note in hit.warnings:
+            click.echo(f"row {row_of.get(hit.segment_id, '?')}: ⚠ {note.kind}: {note.text} "
+                       f"(“{hit.removed}” → “{hit.replacement}”)")
+    warned = sum(1 for h in result.hits if h.warnings)
     verb = "would change" if dry_run else "changed"
-    click.echo(f"Document {document}: {len(result.hits)} hits; {verb} {result.paragraphs} paragraphs.")
+    click.echo(f"Document {document}: {len(result.hits)} hits; {verb} {result.paragraphs} paragraphs"
+               + (f"; {warned} hits with a grammar warning." if warned else "."))
 
 
 @cli.command("mt")

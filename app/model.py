@@ -190,7 +190,8 @@ class Bitext:
 
 CODE_STANDALONE, CODE_OPEN, CODE_CLOSE, CODE_END = 0xE000, 0xE800, 0xF000, 0xF800
 MAX_CODE = 0x7FF
-_CODE_RE = re.compile("[\ue000-\uf7ff]")
+CODE_CHARS = f"{chr(CODE_STANDALONE)}-{chr(CODE_END - 1)}"  # every placeholder, as the inside of a [character class]
+_CODE_RE = re.compile(f"[{CODE_CHARS}]")
 
 
 def code_char(role: str, n: int) -> str:

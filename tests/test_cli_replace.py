@@ -102,3 +102,26 @@ def test_replace_needs_the_right_to_edit_in_the_project(runner, session):
     assert result.exit_code == 2 and "does not allow" in result.output, result.output
     session.expire_all()
     assert _revisions(session, doc.id) == 0
+
+
+def test_replace_fits_each_hit_and_prints_the_warnings(runner, session, demo_doc):
+    doubled = re.compile(r"\b(the|an?)\s+(the|an?)\b", re.IGNORECASE)
+    rows = queries.english_row_numbers(session, demo_doc)
+    target = next(s for s in queries.document_segments(session, demo_doc, "en") if "two establishment" in s.text)
+    warned = runner.invoke(["replace", str(demo_doc), "two establishment", "Two Establishments", "--words",
+                            "--dry-run"])
+    assert warned.exit_code == 0, warned.output
+    assert (f"row {rows[target.id]}: ⚠ number: singular → plural “establishment” → “Establishments” "
+            "(“two establishment” → “Two Establishments”)") in warned.output
+    assert warned.output.rstrip().endswith("would change 1 paragraphs; 1 hits with a grammar warning.")
+    exact = runner.invoke(["replace", str(demo_doc), "National Two Sessions", "the two sessions", "--words",
+                           "--exact", "--dry-run"])
+    assert exact.exit_code == 0 and "⚠" not in exact.output, exact.output
+    paragraphs = len(_changed(session, demo_doc, "National Two Sessions"))
+    result = runner.invoke(["replace", str(demo_doc), "National Two Sessions", "the two sessions", "--words",
+                            "--reason", "glossary"])
+    assert result.exit_code == 0, result.output
+    assert paragraphs > 1 and result.output.strip() == f"Document {demo_doc}: 8 hits; changed {paragraphs} paragraphs."
+    session.expire_all()
+    english = [s.text for s in queries.document_segments(session, demo_doc, "en")]
+    assert not any("National Two Sessions" in t or doubled.search(t) for t in english)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import InputError
@@ -13,7 +13,7 @@ from app.storage.models import Project, Term
 from app.web import jobs
 from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
-from app.web.helpers import attachment, can, read_upload, requires
+from app.web.helpers import attachment, can, is_htmx, read_upload, requires
 
 bp = Blueprint("glossary", __name__)
 
@@ -43,19 +43,31 @@ def new(project_id: int):
         form.zh.data = request.args.get("zh", "")[:200]
         form.en.data = request.args.get("en", "")[:500]
         form.status.data = "approved" if can("approve") else "proposed"
+    error = ""
     if form.validate_on_submit():
         try:
             term = terms.add_term(session, project, _input(form), current_user, form.reason.data or "")
             session.commit()
         except InputError as exc:
             session.rollback()
-            flash(exc.message, "error")
+            error = exc.message
+            if not is_htmx():
+                flash(exc.message, "error")
         else:
-            flash(f"Added {term.zh} → {term.en} ({term.status}).", "info")
+            message = f"Added {term.zh} → {term.en} ({term.status})."
+            if is_htmx():  # in the review screen's drawer: the grid refreshes its visible rows on this event
+                response = make_response(render_template("glossary/_drawer.html", project=project, form=None,
+                                                         message=message, error=""))
+                response.headers["HX-Trigger"] = "duizhao:glossary-changed"
+                return response
+            flash(message, "info")
             back = request.args.get("back", "")
             if back.startswith("/") and not back.startswith("//"):
                 return redirect(back)
             return redirect(url_for("glossary.index", project_id=project.id))
+    if is_htmx():  # the drawer shows the form again with what is wrong (a 200, so htmx swaps it in)
+        return render_template("glossary/_drawer.html", project=project, form=form, term=None, message="",
+                               error=error or ("; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items())))
     status = 400 if request.method == "POST" else 200
     return render_template("glossary/edit.html", project=project, form=form, term=None), status
 

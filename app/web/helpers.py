@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 from urllib.parse import quote
 
@@ -117,9 +118,28 @@ def _escape(text: str, codes=None, side: str = "en") -> Markup:
                            code_token(code_char(part[1], part[2]), codes, side) for part in text_parts(text))
 
 
-def highlight(text: str, marks, codes=None, side: str = "en") -> Markup:
+class MarkTitles:
+    """The tooltips of one page's highlights, each line kept once: a mark carries ``data-t="4 17"`` (the numbers of
+    its title's lines) and the page sends the lines as JSON once (duizhao.js puts the titles back), instead of
+    repeating a long title on every mark."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def numbers(self, lines) -> str:
+        """The numbers of a title's ``lines`` in the table (new lines are added), space-separated."""
+        return " ".join(str(self.index.setdefault(line, len(self.index))) for line in lines)
+
+    def as_json(self) -> Markup:
+        """The lines as a JSON list (line n at index n), safe inside a <script> element."""
+        return Markup(json.dumps(list(self.index), ensure_ascii=False).replace("<", "\\u003c")
+                      .replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def highlight(text: str, marks, codes=None, side: str = "en", titles: MarkTitles | None = None) -> Markup:
     """Escape ``text`` and wrap marked spans in <mark>; overlapping marks nest their classes and titles. Inline
-    codes show as tokens (``codes``: the link's LinkCodes, for their labels and tooltips)."""
+    codes show as tokens (``codes``: the link's LinkCodes, for their labels and tooltips). With ``titles``, a
+    mark names its title by number in that table instead of carrying it."""
     if not marks:
         return _escape(text, codes, side)
     cuts = {0, len(text)}
@@ -135,8 +155,12 @@ def highlight(text: str, marks, codes=None, side: str = "en") -> Markup:
             out.append(piece)
             continue
         classes = " ".join(dict.fromkeys(c for c, _ in covering))
-        title = "\n".join(dict.fromkeys(t for _, t in covering))
-        out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(classes, title, piece))
+        lines = list(dict.fromkeys(t for _, t in covering))
+        title = "\n".join(lines)
+        if titles is not None:
+            out.append(Markup('<mark class="{}" data-t="{}">{}</mark>').format(classes, titles.numbers(lines), piece))
+        else:
+            out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(classes, title, piece))
     return Markup("").join(out)
 
 

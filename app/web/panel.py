@@ -9,7 +9,7 @@ from app.errors import InputError
 from app.services import review, statuses
 from app.storage import queries
 from app.storage.models import Link, Segment
-from app.web.cells import render_cell
+from app.web.cells import fresh_cell
 from app.web.db import get_session
 from app.web.helpers import is_htmx, requires
 
@@ -92,5 +92,6 @@ def revert(seg_id: int):
     if not is_htmx():
         flash(f"Restored version {to_version}.", "info")
         return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link.position + 1}")
-    return _panel(session, link, f"Restored version {to_version} as version {seg.version}.") + render_cell(
-        session, seg, oob=True)
+    # The row's English, findings and status travel out of band: the revert can change all three.
+    return _panel(session, link, f"Restored version {to_version} as version {seg.version}.") + fresh_cell(
+        session, seg, saved=False, with_findings=True, oob=True)

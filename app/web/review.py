@@ -9,12 +9,12 @@ from app.config import mqm_weights
 from app.errors import Conflict, InputError
 from app.services import findings, links, projects, report, review, statuses
 from app.storage import queries
-from app.storage.models import Document, Segment
+from app.storage.models import Document, Link, Segment
 from app.textdiff import word_diff
-from app.web.cells import fresh_cell
+from app.web.cells import cell_locked, findings_td, fresh_cell
 from app.web.db import get_session
 from app.web.forms import SegmentForm
-from app.web.helpers import document_or_404, is_htmx, requires
+from app.web.helpers import MarkTitles, document_or_404, is_htmx, requires
 
 bp = Blueprint("review", __name__)
 
@@ -42,7 +42,7 @@ def document(doc_id: int):
     return render_template(
         "review/document.html", doc=doc, rows=rows, page=min(max(page, 1), pages), pages=pages,
         stats=projects.document_stats(session, doc.id), revision_counts=counts, form=SegmentForm(),
-        found=found, show=show, check=check, status=status, reviewer=reviewer,
+        found=found, titles=MarkTitles(), show=show, check=check, status=status, reviewer=reviewer,
         reviewers=review.reviewers(session, doc.id), statuses=statuses.status_counts(session, doc.id),
         open_comments=review.open_comment_counts(session, doc.id),
         verdict=report.verdict(report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]),
@@ -102,12 +102,44 @@ def history(seg_id: int):
 
 @bp.route("/segments/<int:seg_id>/cell")
 def cell(seg_id: int):
-    """The editable English cell of one segment, as saved now."""
+    """The English cell of one segment as saved now (htmx); without htmx, a page with its editor."""
     session = get_session()
     seg = queries.get_or_404(session, Segment, seg_id, "segment")
     if seg.side != "en":
         raise InputError("only English segments have an editable cell")
-    return fresh_cell(session, seg, saved=False, with_findings=True)
+    if is_htmx():
+        return fresh_cell(session, seg, saved=False, with_findings=True)
+    link = review.link_of_segment(session, seg.id)
+    zh = sorted((m.segment for m in link.members if m.segment.side == "zh"), key=lambda s: s.position) if link else []
+    back = url_for("review.document", doc_id=seg.document_id) + f"#row-{_row_of(session, seg)}"
+    return render_template("review/edit.html", seg=seg, zh=zh, back=back, locked=cell_locked(session, seg),
+                           row_number=_row_of(session, seg))
+
+
+@bp.route("/documents/<int:doc_id>/rows")
+def rows(doc_id: int):
+    """Rows of the grid as they are now, out of band (``?links=3,4,5``): the visible rows after a glossary change."""
+    session, doc = document_or_404(doc_id)
+    wanted = {int(x) for x in request.args.get("links", "").split(",") if x.isdigit()}
+    if len(wanted) > current_app.config["PAGE_SIZE"]:
+        raise InputError("ask for at most one page of rows")
+    if not wanted:
+        return ""
+    found = findings.document_findings(session, doc.id)
+    shown, _ = review.review_rows(session, doc.id, 1, len(wanted), wanted, weak=current_app.config["WEAK_LINK"])
+    found.prepare_marks([seg for row in shown for seg in row.zh + row.en])
+    counts = queries.revision_counts(session, doc.id)
+    # Table rows must travel in a <template> for htmx to swap them out of band.
+    return "<template>" + "".join(render_template("review/_row.html", row=row, oob=True, found=found,
+                                                  revision_counts=counts) for row in shown) + "</template>"
+
+
+@bp.route("/links/<int:link_id>/findings")
+def findings_cell(link_id: int):
+    """The findings cell of one row, opened (the grid loads a row's list of findings when it is opened)."""
+    session = get_session()
+    link = queries.get_or_404(session, Link, link_id, "link")
+    return findings_td(session, link)
 
 
 @bp.route("/documents/<int:doc_id>/dismiss", methods=["POST"])

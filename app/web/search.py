@@ -16,7 +16,7 @@ bp = Blueprint("search", __name__)
 def _search_args():
     args = request.values
     return dict(pattern=args.get("q", ""), replacement=args.get("replace", ""), regex=args.get("regex") == "1",
-                case=args.get("case") == "1", whole_word=args.get("word") == "1")
+                case=args.get("case") == "1", whole_word=args.get("word") == "1", fit=args.get("exact") != "1")
 
 
 @bp.route("/documents/<int:doc_id>/search")
@@ -34,8 +34,8 @@ def search(doc_id: int):
     row_of = queries.english_row_numbers(session, doc.id)
     template = "search/_search.html" if is_htmx() else "search/search.html"
     return render_template(template, doc=doc, hits=hits, error=error, propagate=propagate, row_of=row_of,
-                           q=opts["pattern"], replace=opts["replacement"], regex=opts["regex"], case=opts["case"],
-                           word=opts["whole_word"])
+                           warned=sum(1 for h in hits if h.warnings), q=opts["pattern"], replace=opts["replacement"],
+                           regex=opts["regex"], case=opts["case"], word=opts["whole_word"], exact=not opts["fit"])
 
 
 @bp.route("/documents/<int:doc_id>/replace", methods=["POST"])
@@ -47,7 +47,7 @@ def replace(doc_id: int):
     propagate = request.form.get("propagate") == "1"
     revisions = search_service.apply_hits(
         session, doc.id, opts["pattern"], opts["replacement"], set(request.form.getlist("hit")), current_user,
-        regex=opts["regex"], case=opts["case"], whole_word=opts["whole_word"],
+        regex=opts["regex"], case=opts["case"], whole_word=opts["whole_word"], fit=opts["fit"],
         category="terminology/inconsistent-with-termbase" if propagate else None,
         severity="major" if propagate else None,
         reason=f"fix propagated: “{opts['pattern']}” → “{opts['replacement']}”" if propagate else "",

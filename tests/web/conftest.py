@@ -70,3 +70,20 @@ def login(page, base, username, password):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def open_document(page, base, doc_id, username="rita", password="reviewer-pass-1"):
+    """Log in and open a document's review grid."""
+    login(page, base, username, password)
+    page.goto(f"{base}/documents/{doc_id}")
+    page.wait_for_selector("table.pairs")
+
+
+def revert_to_the_original(page, row, version):
+    """Open the row's History in the drawer and restore the text as imported (the new ``version``)."""
+    row.locator("button", has_text="History").click()
+    panel = page.locator("#side-panel .link-panel")
+    panel.wait_for()
+    panel.locator("summary", has_text="Original").click()
+    panel.locator("button", has_text="Revert to the original").click()
+    page.locator("#side-panel .saved", has_text=f"Restored version 0 as version {version}").wait_for()

@@ -26,7 +26,10 @@ def test_reviewer_fixes_maple_bridge(live_server, browser_page, tmp_path):
     # The forbidden rendering is highlighted in the English and the finding is listed.
     bad = row.locator(".en-view mark.term-bad", has_text="Maple Bridge experience")
     assert "forbidden rendering of 枫桥经验" in bad.get_attribute("title")
+    row.locator("td.findings summary").click()  # the row's list of findings loads when opened
+    row.locator("td.findings .finding-item").first.wait_for()
     assert "Maple Bridge experience" in row.locator("td.findings").text_content()
+    page.keyboard.press("Escape")  # and closes
     row.locator(".en-view").click()  # the paragraph becomes a text box
     box = row.locator("textarea[name=text]")
     original = box.input_value()
@@ -80,10 +83,17 @@ def test_conflict_keeps_both_texts(live_server, browser_page, app):
 
     box.fill("Time: March 12, 2024 | Author: Gong Chenyu | Source: SPP website")
     page.locator("#row-2 button[type=submit]").click()
-    conflict = page.locator("#row-2 form.conflict")
+    conflict = page.locator("#conflict-row-2 form.conflict")  # a full-width row under row 2
     conflict.wait_for()
+    table, row = page.locator("table.pairs").bounding_box(), page.locator("#row-2").bounding_box()
+    box, status = conflict.bounding_box(), page.locator("#row-2 td.status").bounding_box()
+    assert box["width"] >= 0.9 * table["width"]  # the row's full width, not the English cell
+    assert box["y"] >= row["y"] + row["height"] - 1 and box["y"] >= status["y"] + status["height"] - 1
+    assert box["x"] + box["width"] <= table["x"] + table["width"] + 1  # nothing spills over the status column
+    expect(conflict.locator("textarea")).to_be_focused()
     assert "12 March 2024" in conflict.locator(".theirs").inner_text()
     assert conflict.locator("textarea").input_value().startswith("Time: March 12, 2024 |")
     conflict.locator("button", has_text="Save mine over theirs").click()
     page.locator("#row-2 .saved").wait_for()
     assert "v2" in page.locator("#row-2 .saved").inner_text()
+    expect(page.locator("#conflict-row-2")).to_have_count(0)  # the merge view is done

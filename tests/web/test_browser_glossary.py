@@ -33,18 +33,23 @@ def test_add_a_selected_phrase_pair_to_the_glossary(live_server, browser_page, s
     page = browser_page
     login(page, base, "rita", "reviewer-pass-1")
     page.goto(f"{base}/documents/{doc_id}")
+    page.locator("#row-13").scroll_into_view_if_needed()
     assert page.evaluate(SELECT, ["#row-13 td.zh", "化解矛盾"])
     assert page.evaluate(SELECT, ["#row-13 .en-view", "resolve conflicts"])
     pick = page.locator("#glossary-pick")
     assert pick.is_visible()
     assert pick.locator("[data-pick=zh]").inner_text() == "化解矛盾"
     assert pick.locator("[data-pick=en]").inner_text() == "resolve conflicts"
-    pick.locator("a", has_text="Add entry").click()
-    assert page.locator("input[name=zh]").input_value() == "化解矛盾"
-    assert page.locator("input[name=en]").input_value() == "resolve conflicts"
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/documents/{doc_id}#row-13")
+    pick.locator("a", has_text="Add entry").click()  # the entry form opens in the drawer
+    drawer = page.locator("#side-panel")
+    drawer.locator("input[name=zh]").wait_for()
+    assert drawer.locator("input[name=zh]").input_value() == "化解矛盾"
+    assert drawer.locator("input[name=en]").input_value() == "resolve conflicts"
+    url = page.url
+    drawer.locator("button[type=submit]").click()
+    drawer.locator(".saved", has_text="Added 化解矛盾 → resolve conflicts (approved)").wait_for()
     term = session.scalar(select(Term).where(Term.zh == "化解矛盾"))
     assert term is not None and term.en == "resolve conflicts" and term.status == "approved"
-    # The new entry is matched at once: the Chinese term is now highlighted.
-    assert page.locator('#row-13 td.zh mark[title^="化解矛盾 → resolve conflicts"]').count() >= 1
+    # The new entry is matched at once: the rows in view are refreshed, the Chinese term is now highlighted.
+    page.locator('#row-13 td.zh mark[title^="化解矛盾 → resolve conflicts"]').first.wait_for()
+    assert page.url == url  # without leaving the page

@@ -20,6 +20,7 @@ def test_row_one_says_row_one_in_the_grid_messages_and_panel(live_server, browse
     row = page.locator("#row-1")
     assert row.locator("td.num").inner_text().startswith("1")
     row.locator("td.findings summary").first.click()
+    row.locator("td.findings .msg").first.wait_for()  # the grid loads a row's findings when it is opened
     messages = row.locator("td.findings .msg").all_inner_texts()
     # 最高检 is first met in row 1: its drift message places the renderings by row, row 1 first
     drift = next(m for m in messages if m.startswith("最高检 is rendered"))

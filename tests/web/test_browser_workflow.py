@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import login
+from tests.web.conftest import login, revert_to_the_original
 
 pytestmark = pytest.mark.browser
 
@@ -58,12 +58,7 @@ def test_revert_from_the_history(live_server, browser_page):
     row.locator("textarea[name=text]").fill("[Font size: large, medium, small]")
     row.locator("button[type=submit]").click()
     row.locator(".saved").wait_for()
-    row.locator("button", has_text="History").click()
-    panel = page.locator("#side-panel .link-panel")
-    panel.wait_for()
-    panel.locator("summary", has_text="Original").click()
-    panel.locator("button", has_text="Revert to the original").click()
-    page.locator("#side-panel .saved", has_text="Restored version 0 as version 2").wait_for()
+    revert_to_the_original(page, row, 2)
     assert "[Font: large" in row.locator(".en-view").inner_text()
 
 
@@ -71,7 +66,7 @@ def test_search_and_replace_with_preview(live_server, browser_page):
     base, doc_id = live_server
     page = browser_page
     _open_doc(page, base, doc_id, "tom", "translator-pass-1")
-    page.locator("body").click()
+    page.locator(".filters").click()  # outside any text box or button
     page.keyboard.press("Control+Shift+F")
     query = page.locator("#search-q")
     expect(query).to_be_focused()

@@ -1,6 +1,7 @@
 """Findings on the review page, dismissals, the drift report and the glossary screens."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -12,7 +13,11 @@ def test_review_page_shows_findings_and_filters(client, auth, demo_doc):
     auth.login("rita")
     page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert "open findings" in page
-    assert "&#39;Maple Bridge experience&#39; is a forbidden rendering of 枫桥经验" in page
+    assert "'Maple Bridge experience' is a forbidden rendering of 枫桥经验" in page  # a highlight's tooltip line
+    # each row's list of findings is loaded when opened: one of them says it
+    lists = [client.get(path).get_data(as_text=True) for path in re.findall(r'hx-get="(/links/\d+/findings)"', page)]
+    message = "&#39;Maple Bridge experience&#39; is a forbidden rendering of 枫桥经验"
+    assert lists and sum(message in found for found in lists) == 1
     flagged = client.get(f"/documents/{demo_doc}?show=flagged").get_data(as_text=True)
     assert 0 < flagged.count('<tr id="row-') < page.count('<tr id="row-')
     only_names = client.get(f"/documents/{demo_doc}?check=names.pinyin").get_data(as_text=True)

@@ -37,16 +37,18 @@ def test_messages_drift_and_panel_number_by_row(client, auth, session, demo_doc)
     auth.login("rita")
     page = _tree(client.get(f"/documents/{demo_doc}"))
     row1 = page.get_element_by_id("row-1")
-    messages = [_text(m) for m in _all(row1, "span", "msg", inside="findings")]
+    # the grid loads a row's findings when it is opened: the cell of row 1's link
+    cell = _tree(client.get(f"/links/{row1.get('data-link')}/findings", headers={"HX-Request": "true"}))
+    messages = [_text(m) for m in _all(cell, "span", "msg")]
     drift = next(m for m in messages if m.startswith("最高检 is rendered"))
     assert "(rows 1, " in drift
-    every = [_text(m) for m in _all(page, "span", "msg", inside="findings")]
+    every = [f.message for f in findings.document_findings(session, demo_doc).findings]
     assert every and not [m for m in every if "¶" in m or "paragraph" in m]
     assert _all(row1, "div", "en-view")[0].get("aria-label") == "English, row 1"
     # English paragraph 14 is in row 13 (row 5 holds two English paragraphs)
     seg14 = queries.document_segments(session, demo_doc, "en")[13]
     row13 = page.get_element_by_id("row-13")
-    cell = row13.xpath(f".//form[@id='seg-{seg14.id}']")[0]
+    cell = row13.xpath(f".//*[@id='seg-{seg14.id}']")[0]
     assert _all(cell, "div", "en-view")[0].get("aria-label") == "English, row 13"
     panel = _tree(client.get(f"/segments/{seg14.id}/panel", headers={"HX-Request": "true"}))
     assert panel.get("aria-label") == "row 13" and _text(panel.xpath(".//h3")[0]).startswith("Row #13")

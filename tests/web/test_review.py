@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,11 @@ def test_document_list_and_page(client, auth, demo_doc):
     assert page.count('<tr id="row-') == 18
     assert "坚持和发展新时代“" in page and MAPLE in page
     # Glossary hits are highlighted: the Chinese term, and the forbidden English rendering.
-    assert 'title="枫桥经验 → Fengqiao Experience' in page and '<mark class="term' in page
+    # (a mark names its tooltip's lines by number in the page's table, #mark-titles, sent once)
+    assert '"枫桥经验 → Fengqiao Experience' in page and '<mark class="term' in page and '" data-t="' in page
     assert '<mark class="term-bad' in page and "forbidden rendering of 枫桥经验" in page
     # The 1-2 link shows both English paragraphs in one row.
-    row5 = page.split('id="row-5"')[1].split('id="row-6"')[0]
+    row5 = re.sub(r"<[^>]+>", "", page.split('id="row-5"')[1].split('id="row-6"')[0])  # the text, without marks
     assert "New answer sheet" in row5 and "Better serve Chinese modernization" in row5
 
 
@@ -163,3 +165,13 @@ def test_the_weak_link_setting_marks_review_rows(app, client, auth, demo_doc, th
     auth.login("rita")
     page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
     assert ('<tr id="row-1" data-link="' in page) and (' class="weak">' in page) is weak
+
+
+def test_rows_come_again_out_of_band(client, auth, demo_doc, session):
+    auth.login("rita")
+    links = [link.id for link in queries.document_links(session, demo_doc)]
+    body = client.get(f"/documents/{demo_doc}/rows?links={links[0]},{links[2]}").get_data(as_text=True)
+    assert body.startswith("<template>") and body.count('hx-swap-oob="true"') == 2
+    assert '<tr id="row-1" hx-swap-oob="true"' in body and '<tr id="row-3" hx-swap-oob="true"' in body
+    assert 'title="' in body and "data-t=" not in body  # a fragment carries its own tooltips
+    assert client.get(f"/documents/{demo_doc}/rows").get_data(as_text=True) == ""

@@ -44,13 +44,13 @@ def test_codes_are_tokens_in_both_columns_and_the_editor(client, auth, session):
     assert labels == ["&lt;1&gt;", "&lt;/1&gt;", "&lt;2&gt;", "&lt;/2&gt;"]
     view = row.split('class="en-view')[1].split("</div>")[0]
     assert view.count('class="code ') == 4
-    rich = row.split('class="en-rich"')[1].split("</div>")[0]
-    assert 'contenteditable="true"' in rich and rich.count('contenteditable="false"') == 4
-    assert 'data-source-codes="\ue801\uf001\ue802\uf002"' in rich
-    assert 'class="coded"' in row and "data-copy-codes" in row  # the placeholders travel in the hidden textarea
+    # the cell carries the source's codes; the shared editor (filled in by duizhao.js) has the rich box
+    assert 'data-codes="\ue801\uf001\ue802\uf002"' in row
+    editor = page.split('<template id="en-editor">')[1].split("</template>")[0]
+    assert 'class="en-rich"' in editor and 'contenteditable="true"' in editor and "data-copy-codes" in editor
     # a row without codes keeps the plain text box
     plain = _row(page, 4)
-    assert "en-rich" not in plain and "data-copy-codes" not in plain
+    assert "data-codes" not in plain and "en-rich" not in plain
 
 
 def test_a_locked_segment_is_read_only(client, auth, session):
@@ -59,9 +59,14 @@ def test_a_locked_segment_is_read_only(client, auth, session):
     auth.login("admin")
     page = client.get(f"/documents/{doc.id}").get_data(as_text=True)
     row, other = _row(page, 1), _row(page, 2)
-    assert "🔒" in row and "readonly" in row.split("<textarea")[1].split(">")[0]
-    assert 'type="submit"' not in row and 'type="submit"' in other
-    seg = next(m.segment for m in queries.document_links(session, doc.id)[0].members if m.segment.side == "en")
+    assert "🔒" in row and "data-locked" in row and "data-locked" not in other
+    links = queries.document_links(session, doc.id)
+    seg = next(m.segment for m in links[0].members if m.segment.side == "en")
+    free = next(m.segment for m in links[1].members if m.segment.side == "en")
+    # the edit page (without JavaScript) offers no save for the locked paragraph
+    locked_page = client.get(f"/segments/{seg.id}/cell").get_data(as_text=True)
+    assert "readonly" in locked_page.split("<textarea")[1].split(">")[0] and ">Save</button>" not in locked_page
+    assert ">Save</button>" in client.get(f"/segments/{free.id}/cell").get_data(as_text=True)
     resp = client.post(f"/segments/{seg.id}", data={"text": "changed", "base_version": seg.version,
                                                    "csrf_token": auth.token("/")}, headers={"HX-Request": "true"})
     assert resp.status_code == 400 and "locked" in resp.get_data(as_text=True)

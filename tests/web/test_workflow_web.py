@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 from app.storage import queries
 from app.storage.models import Link, Revision
@@ -101,7 +102,8 @@ def test_search_preview_and_replace_selected(client, auth, session, demo_doc):
 def test_fix_propagation_from_a_finding(client, auth, session, demo_doc):
     auth.login("rita")
     page = client.get(f"/documents/{demo_doc}").get_data(as_text=True)
-    assert "Apply everywhere…" in page
+    lists = [client.get(path).get_data(as_text=True) for path in re.findall(r'hx-get="(/links/\d+/findings)"', page)]
+    assert any("Apply everywhere…" in found for found in lists)  # in a row's list of findings, loaded when opened
     preview = client.get(f"/documents/{demo_doc}/search?q=National+Two+Sessions&replace=the+two+sessions&word=1"
                          "&propagate=1").get_data(as_text=True)
     assert "Apply a fix everywhere" in preview and "(category terminology)" in preview

@@ -3,7 +3,10 @@
 (function () {
   "use strict";
 
-  function forms() { return Array.from(document.querySelectorAll("form.en-form")); }
+  // Each English paragraph is a cell (div.en-cell#seg-<id>, review/_en_cell.html) showing its highlighted text;
+  // editing moves a copy of the one shared editor (<template id="en-editor">, review/_editor.html) into the cell.
+  function cells() { return Array.from(document.querySelectorAll(".en-cell")); }
+  function editorOf(cell) { return cell && cell.querySelector("form.en-form"); }
   function box(form) { return form.querySelector("textarea[name=text]"); }
   function fit(t) { if (!t.offsetParent) return; t.style.height = "auto"; t.style.height = (t.scrollHeight + 4) + "px"; }
   function isDirty(form) { var t = box(form); return t && t.classList.contains("dirty"); }
@@ -21,6 +24,7 @@
       if (child.nodeType === 3) { out += child.nodeValue; return; }
       if (child.nodeType !== 1) return;
       if (child.classList.contains("code")) { out += child.dataset.code || ""; return; }
+      if (child.classList.contains("lock")) return;  // the lock icon of a locked paragraph is not its text
       if (child.tagName === "BR") { out += "\n"; return; }
       if (/^(DIV|P)$/.test(child.tagName) && out && out.slice(-1) !== "\n") out += "\n";
       out += serialize(child);
@@ -163,12 +167,57 @@
     if (r) setTimeout(function () { sync(r.closest("form")); }, 0);  // a token dragged to its new place
   });
 
-  function activate(form) {
+  // The cell's editor, built from the shared template on first use: the save address and version come from the
+  // cell, the text from its view (serialize() gives back each inline code's character).
+  function editor(cell) {
+    var form = editorOf(cell);
+    if (form) return form;
+    var tpl = document.getElementById("en-editor");
+    if (!tpl) return null;
+    form = tpl.content.firstElementChild.cloneNode(true);
+    var text = serialize(cell.querySelector(".en-view"));
+    form.action = cell.dataset.save;
+    form.querySelector("input[name=base_version]").value = cell.dataset.v;
+    var t = box(form);
+    t.value = t.defaultValue = text;
+    t.dataset.saved = text;
+    var locked = cell.hasAttribute("data-locked");
+    var r = rich(form);
+    if (locked) {
+      t.readOnly = true;
+      form.querySelectorAll("button[type=submit], [data-copy-codes], .en-rich").forEach(function (el) { el.remove(); });
+      form.querySelector("[data-locked-note]").hidden = false;
+      r = null;
+    }
+    var label = cell.querySelector(".en-view").getAttribute("aria-label");
+    t.setAttribute("aria-label", label);
+    if (r && cell.hasAttribute("data-codes")) {
+      r.hidden = false;
+      r.dataset.sourceCodes = cell.dataset.codes;
+      r.setAttribute("aria-label", label + " with inline codes");
+      t.classList.add("coded");
+      t.tabIndex = -1;
+      t.setAttribute("aria-hidden", "true");
+      form.querySelector("[data-copy-codes]").hidden = false;
+    } else if (r) {
+      r.remove();
+    }
+    form.setAttribute("hx-post", cell.dataset.save);
+    form.setAttribute("hx-target", "#" + cell.id);
+    form.setAttribute("hx-swap", "outerHTML");
+    cell.querySelector(".en-view").after(form);
+    if (rich(form)) render(form, text);
+    if (window.htmx) htmx.process(form);
+    return form;
+  }
+
+  function activate(cell) {
+    if (!cell) return;
+    var form = editor(cell);
     if (!form) return;
-    form.classList.add("editing");
+    cell.classList.add("editing");
     if (!form.dataset.started) form.dataset.started = String(Date.now());
     var t = box(form);
-    if (!t) return;
     var r = rich(form);
     if (r) {
       r.focus();
@@ -182,21 +231,80 @@
       fit(t);
       t.focus();
     }
-    var row = form.closest("tr");
-    (row || form).scrollIntoView({block: "nearest"});
+    var row = cell.closest("tr");
+    (row || cell).scrollIntoView({block: "nearest"});
   }
 
-  function deactivate(form) {
-    if (form && !isDirty(form) && !form.classList.contains("conflict")) form.classList.remove("editing");
+  // Close the editor of a cell (unless it holds unsaved typing); the view takes its place again.
+  function deactivate(cell, force) {
+    var form = editorOf(cell);
+    if (!form || (!force && isDirty(form))) return false;
+    form.remove();
+    cell.classList.remove("editing");
+    return true;
   }
 
-  function move(fromForm, step) {
-    var all = forms();
-    var next = all[all.indexOf(fromForm) + step];
-    if (!next) return;
-    deactivate(fromForm);
+  // The first or last paragraph of the next or previous page: the pager's link, with what to open there.
+  function pageAway(step) {
+    var link = document.querySelector(step > 0 ? ".pager a[rel=next]" : ".pager a[rel=prev]");
+    if (!link) return false;
+    window.location.href = link.href.split("#")[0] + (step > 0 ? "#edit-first" : "#edit-last");
+    return true;
+  }
+
+  function move(fromCell, step) {
+    var all = cells();
+    var next = all[all.indexOf(fromCell) + step];
+    if (!next) { pageAway(step); return; }
+    deactivate(fromCell);
     activate(next);
   }
+
+  // A conflict (409) on saving a cell: the merge view in a full-width row under the cell's row.
+  function showConflict(cell, html) {
+    var row = cell.closest("tr");
+    if (!row) return;
+    var holder = document.getElementById("conflict-" + row.id);
+    if (!holder) {
+      holder = document.createElement("tr");
+      holder.id = "conflict-" + row.id;
+      holder.className = "conflict-row";
+      var td = document.createElement("td");
+      td.colSpan = row.cells.length;
+      holder.appendChild(td);
+      row.after(holder);
+    }
+    holder.firstElementChild.innerHTML = html;
+    htmx.process(holder);
+    deactivate(cell, true);  // the reviewer's text is now in the merge view
+    var t = holder.querySelector("textarea");
+    if (t) { fit(t); t.focus(); }
+  }
+
+  // ---- The drawer (#drawer over the grid): opened when content arrives in #side-panel, closed with its button
+  // or Esc; the focus goes into it and back to what opened it.
+  var drawerReturn = null;
+  function openDrawer(opener) {
+    var drawer = document.getElementById("drawer");
+    if (!drawer) return;
+    if (drawer.hidden) drawerReturn = opener || document.activeElement;
+    drawer.hidden = false;
+    document.body.classList.add("drawer-open");
+    var panel = document.getElementById("side-panel");
+    var first = panel.querySelector("#search-q, input:not([type=hidden]), textarea, button, a[href], [tabindex]");
+    (first || panel).focus();
+  }
+  function closeDrawer() {
+    var drawer = document.getElementById("drawer");
+    if (!drawer || drawer.hidden) return false;
+    drawer.hidden = true;
+    document.body.classList.remove("drawer-open");
+    var back = drawerReturn;
+    drawerReturn = null;
+    if (back && document.contains(back)) back.focus();
+    return true;
+  }
+  window.duizhaoDrawer = {open: openDrawer, close: closeDrawer};
 
   // An error message in the element `areaId` (an alert without one), removed after `ms`; alignment.js uses it too.
   window.duizhaoFlash = function (areaId, message, ms) {
@@ -211,13 +319,41 @@
   };
   function toast(message) { window.duizhaoFlash("toast", message, 8000); }
 
+  // The highlights' tooltips travel once per page (#mark-titles, app.web.helpers.MarkTitles); marks name theirs.
+  function restoreTitles() {
+    var table = document.getElementById("mark-titles");
+    if (!table) return;
+    var titles = JSON.parse(table.textContent || "[]");
+    document.querySelectorAll("mark[data-t]").forEach(function (m) {
+      m.title = m.dataset.t.split(" ").map(function (n) { return titles[Number(n)] || ""; }).join("\n");
+      m.removeAttribute("data-t");
+    });
+  }
+
+  // Arriving from the previous or next page by keyboard: open the first or last paragraph.
+  function openFromHash() {
+    var where = window.location.hash;
+    if (where !== "#edit-first" && where !== "#edit-last") return;
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+    var all = cells();
+    activate(where === "#edit-first" ? all[0] : all[all.length - 1]);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    restoreTitles();
     if (!window.htmx) return;
-    // A conflict (409) swaps in the merge view; other errors keep the reviewer's text and show a message.
+    // A conflict (409) opens the merge view under the row; other errors keep the reviewer's text and show a message.
     document.body.addEventListener("htmx:beforeSwap", function (evt) {
       var status = evt.detail.xhr.status;
-      if (status === 409) { evt.detail.shouldSwap = true; evt.detail.isError = false; }
-      else if (status >= 400) {
+      if (status === 409) {
+        var target = evt.detail.target;
+        var cell = target && target.closest && target.closest(".en-cell");
+        if (cell && cell.closest("tr")) {
+          evt.detail.shouldSwap = false;
+          evt.detail.isError = false;
+          showConflict(cell, evt.detail.xhr.responseText);
+        } else { evt.detail.shouldSwap = true; evt.detail.isError = false; }
+      } else if (status >= 400) {
         evt.detail.shouldSwap = false;
         var tmp = document.createElement("div");
         tmp.innerHTML = evt.detail.xhr.responseText;
@@ -227,11 +363,16 @@
     document.body.addEventListener("htmx:sendError", function () {
       toast("The server could not be reached. Your text is still in the box; try again.");
     });
+    // A merge view that saved (or kept theirs) is done: its row goes.
+    document.body.addEventListener("htmx:afterRequest", function (evt) {
+      var holder = evt.detail.elt.closest && evt.detail.elt.closest("tr.conflict-row");
+      if (holder && evt.detail.successful && evt.detail.xhr.status < 300) holder.remove();
+    });
     document.body.addEventListener("htmx:afterSwap", function (evt) {
       var t = evt.detail.elt.querySelector && evt.detail.elt.querySelector("textarea");
       if (t) fit(t);
-      var q = document.getElementById("search-q");
-      if (q && evt.detail.target && evt.detail.target.id === "side-panel" && evt.detail.target.contains(q)) q.focus();
+      var target = evt.detail.target;
+      if (target && target.id === "side-panel") openDrawer(evt.detail.requestConfig && evt.detail.requestConfig.elt);
     });
     // Time spent editing goes with the save (seconds since the paragraph was opened for editing).
     document.body.addEventListener("htmx:configRequest", function (evt) {
@@ -241,14 +382,52 @@
         evt.detail.parameters.seconds = String((Date.now() - Number(form.dataset.started)) / 1000);
       }
     });
+    // A glossary change (an entry added in the drawer) can change the highlights and findings of many rows: the
+    // rows in view are fetched again, out of band, except one being edited (its typing is kept).
+    document.body.addEventListener("duizhao:glossary-changed", refreshVisibleRows);
+    openFromHash();
   });
 
+  function refreshVisibleRows() {
+    var table = document.querySelector("table.pairs[data-rows]");
+    if (!table) return;
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    var ids = Array.from(table.querySelectorAll("tbody > tr[data-link]")).filter(function (tr) {
+      var box = tr.getBoundingClientRect();
+      return box.bottom > 0 && box.top < height && !tr.querySelector("form.en-form");
+    }).map(function (tr) { return tr.dataset.link; });
+    if (ids.length) htmx.ajax("GET", table.dataset.rows + "?links=" + ids.join(","), {target: "body", swap: "none"});
+  }
+
+  function cancel(form) {
+    var area = box(form);
+    area.value = area.dataset.saved !== undefined ? area.dataset.saved : area.defaultValue;
+    area.classList.remove("dirty");
+    var cell = form.closest(".en-cell");
+    if (!cell) return;
+    deactivate(cell, true);
+    var v = cell.querySelector(".en-view");
+    if (v) v.focus();
+  }
+
   document.addEventListener("click", function (evt) {
-    var copier = evt.target.closest && evt.target.closest("[data-copy-codes]");
+    var el = evt.target.closest ? evt.target : evt.target.parentElement;
+    if (!el) return;
+    var copier = el.closest("[data-copy-codes]");
     if (copier) { copySourceCodes(copier.closest("form")); return; }
-    var view = evt.target.closest && evt.target.closest(".en-view");
-    if (view) { activate(view.closest("form")); return; }
-    if (evt.target.matches && evt.target.matches("[data-help-toggle]")) {
+    if (el.closest("[data-cancel]")) { cancel(el.closest("form")); return; }
+    if (el.closest("[data-drawer-close]")) { closeDrawer(); return; }
+    if (el.closest("[data-pick-close]")) { document.getElementById("glossary-pick").hidden = true; return; }
+    var pickLink = el.closest("[data-pick-link]");
+    if (pickLink && window.htmx) {  // the entry form opens in the drawer; without htmx the link opens its page
+      evt.preventDefault();
+      document.getElementById("glossary-pick").hidden = true;
+      htmx.ajax("GET", pickLink.getAttribute("href"), {target: "#side-panel", source: pickLink});
+      return;
+    }
+    var view = el.closest(".en-view");
+    if (view && !(window.getSelection() && window.getSelection().toString())) { activate(view.closest(".en-cell")); return; }
+    if (el.matches("[data-help-toggle]")) {
       var help = document.getElementById("help");
       if (help) help.hidden = !help.hidden;
     }
@@ -263,37 +442,63 @@
     t.classList.toggle("dirty", t.value !== t.dataset.saved);
   });
 
+  // Ctrl+Enter: save and confirm, then the next paragraph; after the last of a page, once the save is
+  // acknowledged, the first paragraph of the next page (leaving earlier would lose the save's answer).
+  function saveAndNext(form) {
+    var cell = form.closest(".en-cell");
+    var confirmBox = form.querySelector("input[name=confirm]");
+    if (confirmBox) confirmBox.value = "1";
+    if (!cell || !window.htmx) { form.requestSubmit(); return; }
+    var all = cells();
+    var next = all[all.indexOf(cell) + 1];
+    if (!next && document.querySelector(".pager a[rel=next]")) {
+      form.addEventListener("htmx:afterRequest", function (evt) {
+        if (evt.detail.successful && evt.detail.xhr.status < 300) pageAway(1);
+      }, {once: true});
+    }
+    if (form.querySelector("button[type=submit]")) htmx.trigger(form, "submit");
+    if (next) activate(next);
+    else if (!document.querySelector(".pager a[rel=next]")) toast("That was the last paragraph of the document.");
+    else if (!form.querySelector("button[type=submit]")) pageAway(1);
+  }
+
   document.addEventListener("keydown", function (evt) {
     var t = evt.target;
+    if (evt.key === "Escape" && !evt.defaultPrevented) {
+      var drawer = document.getElementById("drawer");
+      if (drawer && !drawer.hidden && (drawer.contains(t) || !(t.closest && t.closest("form.en-form")))) {
+        evt.preventDefault();
+        closeDrawer();
+        return;
+      }
+    }
+    if (evt.key === "Escape" && !(t.closest && t.closest("form.en-form"))) {
+      var opened = document.querySelectorAll("td.findings details[open]");
+      if (opened.length) {
+        opened.forEach(function (d) { d.open = false; });
+        return;
+      }
+    }
     var view = t.matches && t.matches(".en-view");
-    if (view && (evt.key === "Enter" || evt.key === "F2")) { evt.preventDefault(); activate(t.closest("form")); return; }
+    if (view && (evt.key === "Enter" || evt.key === "F2")) { evt.preventDefault(); activate(t.closest(".en-cell")); return; }
     var inText = t.matches && t.matches("form.en-form textarea[name=text], form.en-form .en-rich");
     if (inText && evt.key === "F9") { evt.preventDefault(); copySourceCodes(t.closest("form")); return; }
     var form = inText ? t.closest("form") : null;
     if (inText && evt.key === "Enter" && (evt.ctrlKey || evt.metaKey)) {
       evt.preventDefault();
-      var all = forms();
-      var next = all[all.indexOf(form) + 1];
-      var confirmBox = form.querySelector("input[name=confirm]");
-      if (confirmBox) confirmBox.value = "1";
-      if (window.htmx) { htmx.trigger(form, "submit"); } else { form.submit(); return; }
-      if (next) activate(next);
+      saveAndNext(form);
       return;
     }
-    if (inText && evt.key === "Escape") {
+    if (inText && evt.key === "Escape" && form.closest(".en-cell")) {
       evt.preventDefault();
-      var area = box(form);
-      area.value = area.dataset.saved !== undefined ? area.dataset.saved : area.defaultValue;
-      area.classList.remove("dirty");
-      if (rich(form)) { render(form, area.value); rich(form).classList.remove("dirty"); }
-      deactivate(form);
-      var v = form.querySelector(".en-view");
-      if (v) v.focus();
+      cancel(form);
       return;
     }
     if ((inText || view) && evt.altKey && (evt.key === "ArrowDown" || evt.key === "ArrowUp")) {
+      var cell = t.closest(".en-cell");
+      if (!cell) return;
       evt.preventDefault();
-      move(t.closest("form"), evt.key === "ArrowDown" ? 1 : -1);
+      move(cell, evt.key === "ArrowDown" ? 1 : -1);
       return;
     }
     if (evt.key && evt.key.toLowerCase() === "f" && evt.ctrlKey && evt.shiftKey) {
