@@ -252,8 +252,9 @@ def import_cmd(zh_file, en_file, project, title, fmt):
 @cli.command("export")
 @click.argument("document", type=int)
 @click.option("--format", "fmt", type=click.Choice(EXPORT_NAMES), default="txt", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="File to write; stdout if omitted.")
+@click.option("-o", "--output", type=click.Path(writable=True),
+              help="File to write, or a directory to write the file into under its own name "
+                   "(<title>.zh-en.tmx, <title>.report.json…); stdout if omitted.")
 def export_cmd(document, fmt, output):
     """Export DOCUMENT (its id): the corrected English (txt, docx, html), both sides (tmx, xliff, xliff2,
     csv, tsv, xlsx with statuses and open findings), the project glossary (tbx, tbx3, glossary-csv), the
@@ -262,15 +263,21 @@ def export_cmd(document, fmt, output):
 
     with Store() as session:
         if fmt in exports.DOWNLOADS:
-            data = exports.export_log(session, document, fmt, mqm_weights(conf()["MQM_WEIGHTS"]),
-                                      conf()["MQM_THRESHOLD"]).data
+            out = exports.export_log(session, document, fmt, mqm_weights(conf()["MQM_WEIGHTS"]),
+                                     conf()["MQM_THRESHOLD"])
         else:
-            data = exports.export_document(session, document, fmt).data
-    if output:
-        Path(output).write_bytes(data)
-        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
-    else:
-        sys.stdout.buffer.write(data)
+            out = exports.export_document(session, document, fmt)
+    _write(out, output, f"{len(out.data)} bytes")
+
+
+def _write(out: exports.Export, output: str | None, what: str) -> None:
+    """An export to stdout, to the file ``output``, or into the directory ``output`` under its own name."""
+    if not output:
+        sys.stdout.buffer.write(out.data)
+        return
+    path = Path(output) / out.filename if Path(output).is_dir() else Path(output)
+    path.write_bytes(out.data)
+    click.echo(f"Wrote {path} ({what}).", err=True)
 
 
 @cli.command("demo")
@@ -349,19 +356,16 @@ def glossary_import(project, file):
 @glossary_group.command("export")
 @click.argument("project")
 @click.option("--format", "fmt", type=click.Choice(list(GLOSSARY_FORMATS)), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File; stdout if omitted.")
+@click.option("-o", "--output", type=click.Path(writable=True),
+              help="File, or a directory to write <project>.tbx2008.tbx (…) into; stdout if omitted.")
 def glossary_export(project, fmt, output):
     """Write PROJECT's glossary (every entry, with its status)."""
     with Store() as session:
         proj = _project(session, project)
-        data = exports.glossary_export(session, proj, fmt).data
+        out = exports.glossary_export(session, proj, fmt)
         glossary = terms.project_glossary(session, proj)
         entries = glossary.terms if glossary else []
-    if output:
-        Path(output).write_bytes(data)
-        click.echo(f"Wrote {output} ({len(entries)} entries).", err=True)
-    else:
-        sys.stdout.buffer.write(data)
+    _write(out, output, f"{len(entries)} entries")
 
 
 def _project(session, name: str):

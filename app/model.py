@@ -121,6 +121,12 @@ class TextDocument:
         return f"line {self.lines[index]}" if index < len(self.lines) else f"paragraph {index + 1}"
 
 
+def review_row(position: int) -> int:
+    """The number people see for the link at ``position`` (0-based): its 1-based row in the review grid, the
+    number every message, page, report and export uses for it."""
+    return position + 1
+
+
 # Statuses a link may carry; bilingual files map their own states onto these (see app/formats/xliff.py).
 STATUSES = ("untranslated", "translated", "reviewed", "approved", "rejected")
 

@@ -22,6 +22,18 @@ def test_import_and_export(runner, tmp_path):
     assert result.exit_code == 0 and result.stdout_bytes.decode("utf-8-sig").startswith("revision,time,author")
 
 
+def test_export_into_a_directory_uses_the_files_own_name(runner, tmp_path):
+    """`-o DIR` writes `<title><suffix>` into DIR: the title (its ".txt" dropped) and what the file is."""
+    assert runner.invoke(["import", ZH, EN, "--project", "CLI", "--title", "SPP meeting.txt"]).exit_code == 0
+    for fmt, name in [("xliff", "SPP meeting.zh-en.xliff12.xlf"), ("xliff2", "SPP meeting.zh-en.xliff20.xlf"),
+                      ("txt", "SPP meeting.en.corrected.txt"), ("report-csv", "SPP meeting.report.csv")]:
+        result = runner.invoke(["export", "1", "--format", fmt, "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).stat().st_size > 0 and f"Wrote {tmp_path / name}" in result.stderr
+    result = runner.invoke(["glossary", "export", "CLI", "--format", "tbx", "-o", str(tmp_path)])
+    assert result.exit_code == 0 and (tmp_path / "CLI.tbx2008.tbx").exists()
+
+
 def test_export_writes_every_log_and_the_report(runner, session):
     """The downloads of the web pages come from services.exports, so the CLI writes them too."""
     import json

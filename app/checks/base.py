@@ -5,11 +5,17 @@ takes a :class:`PairContext` (one alignment link) or a :class:`DocumentContext`
 and yields :class:`app.model.Issue` objects whose spans are offsets into the
 link's joined texts. The runner turns them into :class:`Finding` objects with
 paragraph indices and paragraph-local spans.
+
+A message that names another place of the document does not number it: it writes
+``at(link)`` (the link's index in the document), and places in ``extra`` carry
+``"link"``. The runner renders those with the one numbering the reader sees (review
+rows, or paragraphs of two plain files), so every message numbers places the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +24,14 @@ from app.model import Issue, Severity
 from app.terminology.matching import CompiledGlossary, EnMatch, Tokens, ZhMatch
 
 PARA_SEP = "\n"
+
+_AT = "\x1f@"  # a place marker: unit separator, @, link indices joined by commas, unit separator
+AT_RE = re.compile("\x1f@([0-9,]*)\x1f")
+
+
+def at(*links: int | None) -> str:
+    """A place in a message: the links (indices in the document's list of links), numbered by the runner."""
+    return _AT + ",".join(str(k) for k in links if k is not None) + "\x1f"
 
 
 def _by_entry(matches) -> dict[int, list]:
@@ -38,6 +52,7 @@ class PairContext:
     en: str
     glossary: CompiledGlossary
     memo: dict | None = field(default=None, repr=False, compare=False)  # shared across runs, one glossary
+    index: int | None = None  # the link's position in the document's list of links (for at() and places)
 
     def _memo(self, kind: str, text: str, compute):
         if self.memo is None:
@@ -122,6 +137,7 @@ class Finding:
     zh_text: str = ""  # the matched Chinese span
     en_text: str = ""  # the matched English span
     key: str = field(default="", compare=False)
+    row: int | None = field(default=None, compare=False)  # the link's 1-based review row, when it has one
 
     @property
     def check(self) -> str:
@@ -152,10 +168,12 @@ class Finding:
         return self.issue.extra
 
     def as_dict(self) -> dict:
-        """The JSON form: check, severity, indices, matched texts, message, suggestion, spans."""
+        """The JSON form: check, severity, row (1-based), paragraph indices (0-based), matched texts, message,
+        suggestion, spans."""
         d = {
             "check": self.check,
             "severity": str(self.severity),
+            "row": self.row,
             "zh_index": self.zh_index,
             "en_index": self.en_index,
             "zh_text": self.zh_text,

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from app.checks.base import Check, DocumentContext, PairContext
+from app.checks.base import Check, DocumentContext, PairContext, at
 from app.model import Issue, Severity
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
@@ -215,10 +215,9 @@ def _consistency(check: Check, doc: DocumentContext, same: str, other: str):
         for pair in pairs[1:]:
             if norm(pair, other) == norm(first, other):
                 continue
-            where = first.en_indices[0] if same == "zh" else first.zh_indices[0]
             side = "English" if same == "zh" else "Chinese"
             yield pair, check.issue(
-                f"same {'Chinese' if same == 'zh' else 'English'} as link ¶{where} but a different {side}",
+                f"same {'Chinese' if same == 'zh' else 'English'} as {at(first.index)} but a different {side}",
                 zh_span=(0, len(pair.zh)), en_span=(0, len(pair.en)),
                 suggestion=getattr(first, other) if same == "zh" else None,
                 other=[list(first.zh_indices), list(first.en_indices)],

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from sacrebleu.metrics import CHRF
 
 from app.checks.base import PARA_SEP, Check, DocumentContext, Finding, PairContext
-from app.checks.runner import _as_link, _check_indices, place
+from app.checks.runner import _as_link, _check_indices, numbering_of, place
 from app.errors import InputError
 from app.model import Severity
 from app.terminology.matching import compile_glossary
@@ -75,16 +75,19 @@ def link_mt(zh_indices: Sequence[int], zh_mt: Sequence[str]) -> str:
 
 
 def check_mt(zh_paras: Sequence[str], en_paras: Sequence[str], links: Iterable, zh_mt: Sequence[str],
-             dismissed: frozenset[str] | set[str] = frozenset(), k: float = 2.0) -> list[Finding]:
-    """``mt.divergent`` findings for an aligned document; ``zh_mt[i]`` is the MT of Chinese paragraph i."""
+             dismissed: frozenset[str] | set[str] = frozenset(), k: float = 2.0,
+             rows: Sequence[int] | None = None) -> list[Finding]:
+    """``mt.divergent`` findings for an aligned document; ``zh_mt[i]`` is the MT of Chinese paragraph i.
+    ``rows``: the review row of each link, as for :func:`app.checks.runner.check_document`."""
     if len(zh_mt) != len(zh_paras):
         raise InputError(f"check_mt: {len(zh_mt)} machine translations for {len(zh_paras)} Chinese paragraphs")
     links = [_as_link(link) for link in links]
     _check_indices(links, len(zh_paras), len(en_paras))
+    numbering = numbering_of(links, rows)
     glossary = compile_glossary(())
     pairs = [PairContext(src, tgt, PARA_SEP.join(zh_paras[i] for i in src), PARA_SEP.join(en_paras[j] for j in tgt),
-                         glossary) for src, tgt in links]
+                         glossary, index=k) for k, (src, tgt) in enumerate(links)]
     mt = {p.zh: link_mt(p.zh_indices, zh_mt) for p in pairs}
-    findings = [place(pair, issue, zh_paras, en_paras)
+    findings = [place(pair, issue, zh_paras, en_paras, numbering)
                 for pair, issue in MTDivergentCheck(mt, k=k).check_document(DocumentContext(pairs, glossary))]
     return [f for f in findings if f.key not in dismissed]

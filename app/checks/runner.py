@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from app.alignment.gale_church import align_lengths
-from app.checks.base import PARA_SEP, SEVERITY_RANK, Check, DocumentContext, Finding, PairContext, finding_key
+from app.checks.base import AT_RE, PARA_SEP, SEVERITY_RANK, Check, DocumentContext, Finding, PairContext, finding_key
 from app.checks.registry import CHECKS
 from app.errors import InputError
 from app.model import Bead, Issue, Severity, TermEntry, has_codes, plain_offsets
@@ -50,6 +50,52 @@ def _check_indices(links, n_zh: int, n_en: int):
                 raise InputError(f"link [{src}]:[{tgt}] names English paragraph {j}; there are {n_en}")
 
 
+@dataclass(frozen=True)
+class Numbering:
+    """The one numbering a reader sees for places: the 1-based review row of each link (``rows``), or, for
+    two plain files that have no rows, 1-based paragraph numbers ("English paragraph 3")."""
+
+    links: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]
+    rows: Sequence[int] | None = None  # rows[k]: the review row of link k
+
+    def row(self, link: int | None) -> int | None:
+        """The review row of link ``link`` (None without rows)."""
+        return None if self.rows is None or link is None else self.rows[link]
+
+    def _item(self, link: int) -> tuple[str, int]:
+        if self.rows is not None:
+            return "row", self.rows[link]
+        src, tgt = self.links[link]
+        return ("English paragraph", tgt[0] + 1) if tgt else ("Chinese paragraph", src[0] + 1)
+
+    def label(self, links: Iterable[int]) -> str:
+        """"row 13", "rows 3, 5, 9" or "English paragraphs 3, 5"; "?" for no place."""
+        groups: dict[str, list[int]] = {}
+        for k in links:
+            word, n = self._item(k)
+            if n not in groups.setdefault(word, []):
+                groups[word].append(n)
+        return "; ".join(f"{word}{'s' if len(ns) > 1 else ''} {', '.join(map(str, ns))}"
+                         for word, ns in groups.items()) or "?"
+
+    def render(self, message: str) -> str:
+        """The message with its ``at()`` places numbered."""
+        if "\x1f" not in message:
+            return message
+        return AT_RE.sub(lambda m: self.label(int(k) for k in m.group(1).split(",") if k), message)
+
+    def number_places(self, value):
+        """``extra`` with every place (a dict with a "link") given its "row"."""
+        if isinstance(value, dict):
+            out = {k: self.number_places(v) for k, v in value.items()}
+            if isinstance(value.get("link"), int):
+                out["row"] = self.row(value["link"])
+            return out
+        if isinstance(value, list):
+            return [self.number_places(v) for v in value]
+        return value
+
+
 def check_document(
     zh_paras: Sequence[str],
     en_paras: Sequence[str],
@@ -58,14 +104,18 @@ def check_document(
     dismissed: frozenset[str] | set[str] = frozenset(),
     checks: Iterable[str] | None = None,
     pair_cache: dict | None = None,
+    rows: Sequence[int] | None = None,
 ) -> list[Finding]:
     """Every finding of the selected checks (all by default) on an aligned document, minus dismissed keys.
 
     ``pair_cache`` (a dict the caller keeps for one glossary) memoises the checks that look at one link
     at a time, keyed by check and link text, so re-checking a document after a few edits is cheap.
+    ``rows``: the review row of each link (1-based); messages and findings number places by it. Without
+    rows (two plain files), places are 1-based paragraph numbers.
     """
     links = [_as_link(link) for link in links]
     _check_indices(links, len(zh_paras), len(en_paras))
+    numbering = numbering_of(links, rows)
     compiled = compile_glossary(glossary)
     selected = list(CHECKS) if checks is None else list(checks)
     unknown = [c for c in selected if c not in CHECKS]
@@ -81,7 +131,7 @@ def check_document(
         if sees_codes not in docs:
             zh, en = (zh_paras, en_paras) if sees_codes else (plain_zh, plain_en)
             pairs = [PairContext(src, tgt, PARA_SEP.join(zh[i] for i in src), PARA_SEP.join(en[j] for j in tgt),
-                                 compiled, memo=pair_cache) for src, tgt in links]
+                                 compiled, memo=pair_cache, index=k) for k, (src, tgt) in enumerate(links)]
             docs[sees_codes] = DocumentContext(pairs, compiled)
         return docs[sees_codes]
 
@@ -91,31 +141,34 @@ def check_document(
     per_link = [c for c in instances if type(c).check_document is Check.check_document]
     if pair_cache is not None and per_link:
         findings.extend(f for f in _per_link_findings(per_link, links, zh_paras, en_paras, coded, doc_for,
-                                                      (plain_zh, plain_en, zh_where, en_where), pair_cache)
+                                                      (plain_zh, plain_en, zh_where, en_where), pair_cache,
+                                                      numbering)
                         if f.key not in dismissed)
         instances = [c for c in instances if c not in per_link]
     for check in instances:
         sees_codes = check.sees_codes or not coded
         for pair, issue in _run(check, doc_for(sees_codes), pair_cache):
             if sees_codes:
-                finding = place(pair, issue, zh_paras, en_paras)
+                finding = place(pair, issue, zh_paras, en_paras, numbering)
             else:
-                finding = _remap(place(pair, issue, plain_zh, plain_en), zh_where, en_where)
+                finding = _remap(place(pair, issue, plain_zh, plain_en, numbering), zh_where, en_where)
             if finding.key not in dismissed:
                 findings.append(finding)
     findings.sort(key=_order)
     return findings
 
 
-def _per_link_findings(checks: list[Check], links, zh_paras, en_paras, coded: bool, doc_for, plain, pair_cache):
+def _per_link_findings(checks: list[Check], links, zh_paras, en_paras, coded: bool, doc_for, plain, pair_cache,
+                       numbering: Numbering):
     """The placed findings of the checks that look at one link at a time, memoised per link: the key is the
-    link's paragraph indices and texts, so after an edit only the touched links are checked and placed again."""
+    link's paragraph indices, texts and row, so after an edit only the touched links are checked and placed again."""
     plain_zh, plain_en, zh_where, en_where = plain
     ids = tuple(c.check_id for c in checks)
     docs = {sees: doc_for(sees) for sees in {c.sees_codes or not coded for c in checks}}
     out: list[Finding] = []
     for n, (src, tgt) in enumerate(links):
-        key = ("placed", ids, coded, src, tgt, tuple(zh_paras[i] for i in src), tuple(en_paras[j] for j in tgt))
+        key = ("placed", ids, coded, src, tgt, numbering.row(n), tuple(zh_paras[i] for i in src),
+               tuple(en_paras[j] for j in tgt))
         placed = pair_cache.get(key)
         if placed is None:
             placed = []
@@ -124,12 +177,20 @@ def _per_link_findings(checks: list[Check], links, zh_paras, en_paras, coded: bo
                 pair = docs[sees_codes].pairs[n]
                 for issue in _pair_issues(check, pair, pair_cache):
                     if sees_codes:
-                        placed.append(place(pair, issue, zh_paras, en_paras))
+                        placed.append(place(pair, issue, zh_paras, en_paras, numbering))
                     else:
-                        placed.append(_remap(place(pair, issue, plain_zh, plain_en), zh_where, en_where))
+                        placed.append(_remap(place(pair, issue, plain_zh, plain_en, numbering), zh_where, en_where))
             placed = pair_cache[key] = tuple(placed)
         out.extend(placed)
     return out
+
+
+def numbering_of(links: Sequence, rows: Sequence[int] | None = None) -> Numbering:
+    """The numbering of a document's links: ``rows`` when given (one per link), else paragraph numbers."""
+    links = [_as_link(link) for link in links]
+    if rows is not None and len(rows) != len(links):
+        raise InputError(f"{len(rows)} row numbers for {len(links)} links")
+    return Numbering(links, tuple(rows) if rows is not None else None)
 
 
 def _plain(paras: Sequence[str]):
@@ -200,8 +261,10 @@ def _locate(indices: tuple[int, ...], paras: Sequence[str], span):
     return indices[k], (local_start, max(local_end, local_start))
 
 
-def place(pair: PairContext, issue: Issue, zh_paras: Sequence[str], en_paras: Sequence[str]) -> Finding:
-    """Turn an issue with link-level spans into a finding with paragraph indices and local spans."""
+def place(pair: PairContext, issue: Issue, zh_paras: Sequence[str], en_paras: Sequence[str],
+          numbering: Numbering) -> Finding:
+    """Turn an issue with link-level spans into a finding with paragraph indices and local spans, its places
+    numbered by ``numbering``."""
     zi, zspan = _locate(pair.zh_indices, zh_paras, issue.zh_span)
     ei, espan = _locate(pair.en_indices, en_paras, issue.en_span)
     zh_text = zh_paras[zi][zspan[0]:zspan[1]] if zspan else ""
@@ -211,8 +274,9 @@ def place(pair: PairContext, issue: Issue, zh_paras: Sequence[str], en_paras: Se
         key = finding_key(issue.check, key_text, "")
     else:
         key = finding_key(issue.check, zh_text, en_text, pair.zh, pair.en)
-    return Finding(replace(issue, zh_span=zspan, en_span=espan), (pair.zh_indices, pair.en_indices), zi, ei,
-                   zh_text, en_text, key)
+    extra = numbering.number_places(issue.extra) if issue.extra else issue.extra
+    return Finding(replace(issue, message=numbering.render(issue.message), zh_span=zspan, en_span=espan, extra=extra),
+                   (pair.zh_indices, pair.en_indices), zi, ei, zh_text, en_text, key, numbering.row(pair.index))
 
 
 def check_texts(zh_text: str, en_text: str, glossary_entries: Iterable[TermEntry] | CompiledGlossary = (),
@@ -247,10 +311,15 @@ def findings_to_csv(findings: Iterable[Finding]) -> str:
     return csv_text(CSV_COLUMNS, rows, lineterminator="\n")
 
 
+def _paragraph(index: int | None) -> str:
+    return "-" if index is None else str(index + 1)
+
+
 def findings_to_text(findings: Sequence[Finding]) -> str:
+    """One line per finding, placed by its review row, or without one by 1-based paragraph numbers."""
     lines = []
     for f in findings:
-        where = f"zh¶{f.zh_index if f.zh_index is not None else '-'} en¶{f.en_index if f.en_index is not None else '-'}"
+        where = f"row {f.row}" if f.row is not None else f"zh¶{_paragraph(f.zh_index)} en¶{_paragraph(f.en_index)}"
         lines.append(f"{where} {f.severity.upper():8} {f.check}: {f.message}")
         if f.suggestion and f.check not in ("consistency.source",):
             lines.append(f"    suggestion: {f.suggestion}")
@@ -259,4 +328,6 @@ def findings_to_text(findings: Sequence[Finding]) -> str:
         counts[str(f.severity)] = counts.get(str(f.severity), 0) + 1
     summary = ", ".join(f"{counts[s]} {s}" for s in Severity.ordered() if s in counts)
     lines.append(f"{len(findings)} finding(s)" + (f": {summary}" if summary else ""))
+    if any(f.row is None for f in findings):
+        lines.append("(zh¶/en¶: paragraph numbers of the Chinese and English texts, counted from 1)")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.checks.base import Check, DocumentContext, PairContext
+from app.checks.base import Check, DocumentContext, PairContext, at
 from app.model import Issue, Severity
 from app.terminology.matching import (
     NUMERALS,
@@ -199,7 +199,7 @@ class TermDriftCheck(Check):
 
     def check_document(self, doc: DocumentContext) -> Iterable[tuple[PairContext, Issue]]:
         g = doc.glossary
-        # entry -> rendering key -> {"text", "role", "count", "places": [(zh index, en index, en span)]}
+        # entry -> rendering key -> {"text", "role", "count", "places": [(link, zh index, en index, en span)]}
         usage: dict[int, dict[str, dict]] = {}
         first_pair: dict[int, tuple[PairContext, ZhMatch]] = {}
         for pair in doc.pairs:
@@ -215,7 +215,7 @@ class TermDriftCheck(Check):
                     if slot is None:
                         slot = renderings[key] = {"text": text, "role": role, "count": 0, "places": []}
                     slot["count"] += 1
-                    slot["places"].append((zi, ei, span))
+                    slot["places"].append((pair.index, zi, ei, span))
         for entry, renderings in usage.items():
             if len(renderings) < 2:
                 continue
@@ -230,10 +230,10 @@ class TermDriftCheck(Check):
                 continue  # one rendering plus links where none was found: term.missing covers those
             else:
                 severity = Severity.MAJOR
-            ordered = sorted(({**r, "places": [{"zh_index": zi, "en_index": ei, "en_span": None if span is None
-                                                 else list(span)} for zi, ei, span in r["places"]]}
+            ordered = sorted(({**r, "places": [{"link": k, "zh_index": zi, "en_index": ei, "en_span": None
+                                                 if span is None else list(span)} for k, zi, ei, span in r["places"]]}
                               for r in renderings.values()), key=lambda r: -r["count"])
-            summary = "; ".join(f"'{r['text']}' ×{r['count']} ({', '.join(_place(p) for p in r['places'])})"
+            summary = "; ".join(f"'{r['text']}' ×{r['count']} ({at(*(p['link'] for p in r['places']))})"
                                 for r in ordered)
             pair, z = first_pair[entry]
             yield pair, self.issue(
@@ -258,10 +258,6 @@ def _drift_uses(g, pair: PairContext) -> tuple:
             (normalise_phrase(m.text)[0] + ("" if m.problem is None else "|" + m.text),
              m.text, "misformed" if m.problem else m.role, tuple(m.span)) for m in matches)))
     return tuple(out)
-
-
-def _place(p: dict) -> str:
-    return f"¶{p['en_index']}" if p["en_index"] is not None else "?"
 
 
 NUMBERED_CANDIDATE_RE = re.compile(

@@ -14,6 +14,9 @@ class Format:
     extensions: ClassVar[tuple[str, ...]]
     kind: ClassVar[str] = "document"
     mimetype: ClassVar[str] = "application/octet-stream"
+    # What an export in this format is called after the document's title: it says what the file holds
+    # (".en.corrected.txt", ".zh-en.xliff12.xlf", ".tbxv3.tbx"); a file so named imports again.
+    suffix: ClassVar[str] = ""
 
     def read(self, data: bytes, filename: str = "file") -> TextDocument:
         raise NotImplementedError(f"{self.name}: reading is not supported")

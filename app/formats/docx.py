@@ -50,6 +50,7 @@ def _clean(text: str) -> str:
 
 class Docx(Format):
     name = "docx"
+    suffix = ".en.corrected.docx"
     extensions = (".docx",)
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

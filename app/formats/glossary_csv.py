@@ -9,6 +9,7 @@ from app.textio import decode_bytes
 
 class GlossaryCsv(GlossaryFormat):
     name = "glossary-csv"
+    suffix = ".glossary.csv"
     extensions = (".csv",)
     mimetype = "text/csv; charset=utf-8"
 

@@ -54,6 +54,7 @@ def _clean(text: str) -> str:
 
 class Html(Format):
     name = "html"
+    suffix = ".en.corrected.html"
     extensions = (".html", ".htm", ".xhtml")
     mimetype = "text/html; charset=utf-8"
 

@@ -88,6 +88,7 @@ def _rows(bitext: Bitext):
 
 class Csv(BitextFormat):
     name = "csv"
+    suffix = ".zh-en.csv"
     extensions = (".csv",)
     mimetype = "text/csv; charset=utf-8"
     delimiter = ","
@@ -118,6 +119,7 @@ class Csv(BitextFormat):
 
 class Tsv(Csv):
     name = "tsv"
+    suffix = ".zh-en.tsv"
     extensions = (".tsv", ".tab")
     mimetype = "text/tab-separated-values; charset=utf-8"
     delimiter = "\t"
@@ -125,6 +127,7 @@ class Tsv(Csv):
 
 class Xlsx(BitextFormat):
     name = "xlsx"
+    suffix = ".zh-en.xlsx"
     extensions = (".xlsx",)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

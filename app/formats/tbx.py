@@ -85,6 +85,7 @@ class _Tbx(GlossaryFormat):
 
 class Tbx2008(_Tbx):
     name = "tbx"
+    suffix = ".tbx2008.tbx"
     ENTRY, LANGSEC, TERMSEC = "termEntry", "langSet", "tig"
 
     def _root(self):
@@ -97,6 +98,7 @@ class Tbx2008(_Tbx):
 
 class Tbx3(_Tbx):
     name = "tbx3"
+    suffix = ".tbxv3.tbx"
     extensions = (".tbx",)
     ENTRY, LANGSEC, TERMSEC = "conceptEntry", "langSec", "termSec"
 

@@ -11,6 +11,7 @@ from app.textio import decode_bytes
 
 class PlainText(Format):
     name = "txt"
+    suffix = ".en.corrected.txt"
     extensions = (".txt", ".text")
     mimetype = "text/plain; charset=utf-8"
 

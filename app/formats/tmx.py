@@ -37,6 +37,7 @@ def _lang(tuv) -> str:
 
 class Tmx(BitextFormat):
     name = "tmx"
+    suffix = ".zh-en.tmx"
     extensions = (".tmx",)
     mimetype = "application/x-tmx+xml"
 

@@ -246,6 +246,7 @@ def _orient(pairs, source_lang: str, target_lang: str, filename: str):
 
 class Xliff12(BitextFormat):
     name = "xliff"
+    suffix = ".zh-en.xliff12.xlf"
     extensions = (".xliff", ".xlf", ".sdlxliff", ".mqxliff")
     mimetype = "application/x-xliff+xml"
 
@@ -377,6 +378,7 @@ def _segments_20(root):
 
 class Xliff20(BitextFormat):
     name = "xliff2"
+    suffix = ".zh-en.xliff20.xlf"
     extensions = (".xlf2", ".xliff2")
     mimetype = "application/xliff+xml"
 

@@ -196,14 +196,13 @@ def export_job(session: Session, job: Job, progress, *, document_id: int, fmt: s
     progress("exporting")
     if fmt in DOWNLOADS:
         out = export_log(session, document_id, fmt, weights, threshold)
-        name = out.filename
     else:
         out = export_document(session, document_id, fmt)
-        name = f"document-{document_id}-{out.filename}"  # as the web's export route names it
     progress("storing")
+    name = out.filename  # as the web's export route names it
     row = store.add_file(session, job.id, store.RESULT_ROLE, name, out.data, out.mimetype)
-    return {"result_id": row.id, "document_id": document_id, "filename": name, "bytes": len(out.data),
-            "summary": f"Exported {name} ({len(out.data):,} bytes)."}
+    return {"result_id": row.id, "document_id": document_id, "filename": name, "ascii_filename": out.ascii_filename,
+            "bytes": len(out.data), "summary": f"Exported {name} ({len(out.data):,} bytes)."}
 
 
 def submit_export(queue: jobs.JobQueue, session: Session, document_id: int, fmt: str, user: User | None, *,
@@ -218,6 +217,11 @@ def submit_export(queue: jobs.JobQueue, session: Session, document_id: int, fmt:
                           params={"document_id": document_id, "fmt": fmt, "weights": weights, "threshold": threshold},
                           send=send)
     return job
+
+
+def job_result_ascii_name(job: Job) -> str:
+    """The ASCII stand-in of an export job's file name ("" for jobs that did not record one)."""
+    return store.result_of(job).get("ascii_filename", "")
 
 
 def job_result_file(session: Session, job: Job):

@@ -4,8 +4,9 @@ project glossary (tbx, tbx3, glossary-csv), and the logs: revisions, alignment c
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,7 +31,6 @@ EXPORT_LABELS = {  # the "Export as…" menu of the review page (txt has a butto
     "csv": "CSV side by side (.csv)", "tsv": "TSV side by side (.tsv)", "tbx": "Project glossary (TBX 2008)",
     "tbx3": "Project glossary (TBX v3)", "glossary-csv": "Project glossary (CSV)",
 }
-EXPORT_EXTENSIONS = {"xliff": ".xlf", "xliff2": ".xlf"}
 # A project glossary's downloads, by the short name the CLI and the URLs use: csv, tbx, tbx3.
 GLOSSARY_FORMATS = {name.removeprefix("glossary-"): name for name, cls in FORMATS.items() if cls.kind == "glossary"}
 
@@ -38,8 +38,51 @@ GLOSSARY_FORMATS = {name.removeprefix("glossary-"): name for name, cls in FORMAT
 @dataclass
 class Export:
     data: bytes
-    filename: str
+    filename: str  # `<title><suffix>`: what the file is (see download_name)
     mimetype: str
+    ascii_filename: str = ""  # the same name in ASCII for old clients (a CJK title falls back to document-<id>)
+
+
+# The logs and report downloads, by the name the CLI, the URLs and the jobs use: what each file is called.
+LOG_SUFFIXES = {"revisions-csv": ".revisions.csv", "alignment-csv": ".alignment-log.csv",
+                "report-json": ".report.json", "report-csv": ".report.csv", "report-svg": ".report-chart.svg",
+                "report-html": ".report.html"}
+TITLE_BYTES = 150  # a title is cut to this many UTF-8 bytes, so that the whole name stays within 255
+_UNSAFE = set('/\\:*?"<>|')  # path separators and the characters Windows refuses in names
+KNOWN_EXTENSIONS = frozenset(e for cls in FORMATS.values() for e in cls.extensions)
+
+
+def safe_title(title: str) -> str:
+    """A title as the stem of a file name: CJK and other letters kept; path separators, reserved and control
+    characters dropped; whitespace collapsed; a source file's extension (".txt") and leading or trailing dots
+    removed; at most TITLE_BYTES bytes of UTF-8. May be empty."""
+    text = "".join(" " if c.isspace() or c in _UNSAFE else c for c in unicodedata.normalize("NFC", title or "")
+                   if c.isspace() or (c.isprintable() and unicodedata.category(c) != "Cf"))
+    text = " ".join(text.split())
+    suffix = PurePath(text).suffix if text else ""
+    if suffix.lower() in KNOWN_EXTENSIONS:
+        text = text[: -len(suffix)]
+    text = text.strip(" .")
+    while len(text.encode("utf-8")) > TITLE_BYTES:
+        text = text[:-1]
+    return text.rstrip(" .")
+
+
+def download_name(title: str, suffix: str, fallback: str) -> tuple[str, str]:
+    """The one rule for the name of a download: `<title><suffix>` (the title made safe, ``fallback`` when
+    nothing is left of it), and its ASCII stand-in (``fallback`` + suffix when the title is not ASCII)."""
+    stem = safe_title(title) or fallback
+    return stem + suffix, (stem if stem.isascii() else fallback) + suffix
+
+
+def _named(data: bytes, mimetype: str, title: str, suffix: str, fallback: str) -> Export:
+    name, ascii_name = download_name(title, suffix, fallback)
+    return Export(data, name, mimetype, ascii_name)
+
+
+def document_file(doc: Document, data: bytes, suffix: str, mimetype: str) -> Export:
+    """A download of document ``doc``: `<document title><suffix>`."""
+    return _named(data, mimetype, doc.title, suffix, f"document-{doc.id}")
 
 
 def source_of(session: Session, document_id: int) -> DocumentSource | None:
@@ -66,8 +109,9 @@ def export_text(session: Session, document_id: int) -> bytes:
 
 def text_export(session: Session, document_id: int) -> Export:
     """:func:`export_text` as a download."""
-    return Export(export_text(session, document_id), f"document-{document_id}-en-corrected.txt",
-                  "text/plain; charset=utf-8")
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    fmt = by_name("txt")
+    return document_file(doc, export_text(session, doc.id), fmt.suffix, fmt.mimetype)
 
 
 def document_bitext(session: Session, document_id: int, with_findings: bool = False) -> Bitext:
@@ -110,8 +154,7 @@ def export_document(session: Session, document_id: int, format_name: str) -> Exp
     if fmt.kind == "glossary":  # the document's project glossary, every entry with its status
         glossary = queries.project_glossary(session, doc.project_id)
         entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
-        stem = Path(doc.zh_filename).stem or f"document-{doc.id}"
-        return Export(data=fmt.write(entries), filename=f"{stem}-glossary{fmt.extensions[0]}", mimetype=fmt.mimetype)
+        return document_file(doc, fmt.write(entries), fmt.suffix, fmt.mimetype)
     if fmt.kind == "document":
         data = fmt.write(english_document(session, doc.id))
     else:
@@ -119,14 +162,11 @@ def export_document(session: Session, document_id: int, format_name: str) -> Exp
         source = source_of(session, doc.id)
         if source is not None and source.data and _over_template(source.format, format_name):
             bitext = replace(bitext, template=source.data, name=source.filename)
-            own = by_name(source.format)  # the file's own format and version
-            return Export(data=own.write(bitext), filename=source.filename, mimetype=own.mimetype)
+            own = by_name(source.format)  # the file's own format and version, under its own extension
+            ext = PurePath(source.filename).suffix or own.extensions[0]
+            return document_file(doc, own.write(bitext), ".zh-en" + ext, own.mimetype)
         data = fmt.write(bitext)
-    stem = Path(doc.en_filename or doc.zh_filename).stem or f"document-{doc.id}"
-    if fmt.kind == "bitext":
-        stem = Path(doc.zh_filename).stem or stem
-    ext = EXPORT_EXTENSIONS.get(format_name, fmt.extensions[0])
-    return Export(data=data, filename=f"{stem}{ext}", mimetype=fmt.mimetype)
+    return document_file(doc, data, fmt.suffix, fmt.mimetype)
 
 
 def _over_template(source_format: str, format_name: str) -> bool:
@@ -136,17 +176,18 @@ def _over_template(source_format: str, format_name: str) -> bool:
     return source_format == format_name or (source_format, format_name) == ("xliff2", "xliff")
 
 
-REVISION_COLUMNS = ("revision", "time", "author", "paragraph", "version", "category", "severity", "reason",
+REVISION_COLUMNS = ("revision", "time", "author", "row", "version", "category", "severity", "reason",
                     "origin", "before", "after")
 
 
 def export_revisions_csv(session: Session, document_id: int) -> bytes:
-    """The document's revision log as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+    """The document's revision log as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese); each
+    revision with the review row of its paragraph."""
     queries.get_or_404(session, Document, document_id, "document")
-    positions = {s.id: s.position for s in queries.document_segments(session, document_id, "en")}
+    row_of = queries.english_row_numbers(session, document_id)
     return csv_bytes(REVISION_COLUMNS, ([
         rev.id, rev.created_at.isoformat(timespec="seconds"), rev.author.username if rev.author else "",
-        positions[rev.segment_id] + 1 if rev.segment_id in positions else "", rev.version,
+        row_of.get(rev.segment_id, ""), rev.version,
         rev.category or "", rev.severity or "", rev.reason, rev.origin, rev.before, rev.after,
     ] for rev in queries.document_revisions(session, document_id)))
 
@@ -171,8 +212,7 @@ def glossary_export(session: Session, project: Project, fmt: str) -> Export:
     glossary = queries.project_glossary(session, project.id)
     entries = [to_entry(t) for t in glossary.terms] if glossary is not None else []
     out = by_name(GLOSSARY_FORMATS[fmt])
-    suffix = "" if fmt == out.extensions[0].lstrip(".") else f"-{fmt}"
-    return Export(out.write(entries), f"glossary-project-{project.id}{suffix}{out.extensions[0]}", out.mimetype)
+    return _named(out.write(entries), out.mimetype, project.name, out.suffix, f"project-{project.id}")
 
 
 def export_log(session: Session, document_id: int, name: str, weights: dict[str, float] | None = None,
@@ -183,17 +223,17 @@ def export_log(session: Session, document_id: int, name: str, weights: dict[str,
         raise InputError(f"unknown download {name!r}; known: {', '.join(DOWNLOADS)}")
     doc = queries.get_or_404(session, Document, document_id, "document")
     if name == "revisions-csv":
-        return Export(export_revisions_csv(session, doc.id), f"document-{doc.id}-revisions.csv", CSV)
+        return document_file(doc, export_revisions_csv(session, doc.id), LOG_SUFFIXES[name], CSV)
     if name == "alignment-csv":
-        return Export(export_alignment_csv(session, doc.id), f"document-{doc.id}-alignment-log.csv", CSV)
+        return document_file(doc, export_alignment_csv(session, doc.id), LOG_SUFFIXES[name], CSV)
     data = report.report_data(session, doc, weights or {}, threshold or 0.0)
     if name == "report-json":
         body = json.dumps(report.report_json(data), ensure_ascii=False, indent=2).encode("utf-8")
-        return Export(body, f"document-{doc.id}-review-report.json", "application/json")
+        return document_file(doc, body, LOG_SUFFIXES[name], "application/json")
     if name == "report-svg":  # the chart of fixes by category
-        return Export(str(report.bar_chart(data["by_category"])).encode("utf-8"),
-                      f"document-{doc.id}-fixes-by-category.svg", "image/svg+xml")
-    return Export(report.report_csv(data), f"document-{doc.id}-review-report.csv", CSV)
+        return document_file(doc, str(report.bar_chart(data["by_category"])).encode("utf-8"), LOG_SUFFIXES[name],
+                             "image/svg+xml")
+    return document_file(doc, report.report_csv(data), LOG_SUFFIXES[name], CSV)
 
 
 CSV = "text/csv; charset=utf-8"

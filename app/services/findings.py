@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.checks.base import Finding
 from app.checks.runner import check_document
 from app.errors import InputError
-from app.model import Severity, has_codes, plain_offsets, plain_text
+from app.model import Severity, has_codes, plain_offsets, plain_text, review_row
 from app.services.auth import require
 from app.services.glossary import term_entries
 from app.storage import access, queries
@@ -101,8 +101,9 @@ class _Seg:
 DRIFT_CHECKS = ("term.drift", "consistency.term", "consistency.name")  # the Term drift page
 
 def _document_text(session: Session, document_id: int):
-    """Current paragraphs of both sides, the link ids in order and the links as index tuples over the
-    paragraphs (plain rows, no ORM objects: this runs on every page of the review screen)."""
+    """Current paragraphs of both sides, the link ids in order, the links as index tuples over the
+    paragraphs and each link's review row (plain rows, no ORM objects: this runs on every page of the
+    review screen)."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     rows = session.execute(
         select(Segment.id, Segment.side, Segment.position, Segment.text)
@@ -115,19 +116,21 @@ def _document_text(session: Session, document_id: int):
     sides = {s.id: "zh" for s in zh} | {s.id: "en" for s in en}
     members: dict[int, list[int]] = {}
     order: list[int] = []
-    for link_id, seg_id in session.execute(
-            select(Link.id, LinkSegment.segment_id).join(LinkSegment, LinkSegment.link_id == Link.id)
+    rows: list[int] = []
+    for link_id, position, seg_id in session.execute(
+            select(Link.id, Link.position, LinkSegment.segment_id).join(LinkSegment, LinkSegment.link_id == Link.id)
             .where(Link.document_id == doc.id, Link.level == "paragraph").order_by(Link.position)):
         if link_id not in members:
             members[link_id] = []
             order.append(link_id)
+            rows.append(review_row(position))
         members[link_id].append(seg_id)
     shape = []
     for link_id in order:
         segs = [sid for sid in members[link_id] if sid in index]
         shape.append((tuple(sorted(index[sid] for sid in segs if sides[sid] == "zh")),
                       tuple(sorted(index[sid] for sid in segs if sides[sid] == "en"))))
-    return doc, zh, en, order, shape
+    return doc, zh, en, order, shape, rows
 
 
 def glossary_candidates(session: Session, document_id: int, limit: int = 100):
@@ -135,7 +138,7 @@ def glossary_candidates(session: Session, document_id: int, limit: int = 100):
     are reported too, flagged as such)."""
     from app.terminology.discovery import discover_terms
 
-    doc, zh, en, _links, shape = _document_text(session, document_id)
+    doc, zh, en, _links, shape, _rows = _document_text(session, document_id)
     entries = term_entries(queries.project_glossary(session, doc.project_id), include_proposed=True)
     return discover_terms([plain_text(s.text) for s in zh], [plain_text(s.text) for s in en], shape, entries,
                           limit=limit)
@@ -234,7 +237,7 @@ def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple)
         cached = _cached(_TEXTS, key, MAX_DOCUMENTS)
     versions = dict(session.execute(select(Segment.id, Segment.version).where(Segment.document_id == doc.id)).all())
     if cached is not None and cached[0] == structure and cached[1].keys() == versions.keys():
-        old, (_doc, zh, en, order, shape) = cached[1], cached[2]
+        old, (_doc, zh, en, order, shape, rows) = cached[1], cached[2]
         moved = [sid for sid, v in versions.items() if old[sid] != v]
         if moved:
             where = {s.id: (side, i) for side, segs in (("zh", zh), ("en", en)) for i, s in enumerate(segs)}
@@ -247,8 +250,8 @@ def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple)
                     segs = zh if side == "zh" else en
                     segs[i] = _Seg(row.id, segs[i].side, segs[i].position, row.text)
             with _LOCK:
-                _TEXTS[key] = (structure, versions, (doc, zh, en, order, shape))
-        return doc, zh, en, order, shape
+                _TEXTS[key] = (structure, versions, (doc, zh, en, order, shape, rows))
+        return doc, zh, en, order, shape, rows
     text = _document_text(session, doc.id)
     with _LOCK:  # versions read before the text: a save in between is read again next time
         _TEXTS[key] = (structure, versions, text)
@@ -257,7 +260,7 @@ def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple)
 
 def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tuple) -> DocumentFindings:
     glossary_fp = fingerprint[-1]
-    doc, zh, en, link_ids, shape = _current_text(session, doc, url, fingerprint)
+    doc, zh, en, link_ids, shape, rows = _current_text(session, doc, url, fingerprint)
     entries = term_entries(queries.project_glossary(session, doc.project_id))
     compiled = compile_glossary(entries)
     with _LOCK:
@@ -266,7 +269,7 @@ def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tup
             pair_cache = _PAIR_CACHES[(url, doc.project_id, glossary_fp)] = {}
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
-                              pair_cache=pair_cache)
+                              pair_cache=pair_cache, rows=rows)
     result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
     link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
@@ -439,7 +442,7 @@ def group_findings(session: Session, document_id: int, page_size: int, severity:
     from app.checks.registry import CHECKS
 
     found = document_findings(session, document_id)
-    _doc, zh, en, _order, _shape = _document_text(session, document_id)
+    _doc, zh, en, _order, _shape, _rows = _document_text(session, document_id)
     rows = link_rows(session, document_id)
     link_of = {id(f): link_id for link_id, fs in found.by_link.items() for f in fs}
     known: dict[tuple[str, int], tuple[str, list[int]]] = {}

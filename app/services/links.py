@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.alignment.api import ALIGNERS, align
 from app.config import DEFAULTS
 from app.errors import Conflict, InputError, NotFound
-from app.model import Bead, plain_text
+from app.model import Bead, plain_text, review_row
 from app.services.inline import carry_over
 from app.services.statuses import initial_status
 from app.storage.models import AlignmentChange, Base, Link, LinkSegment, Segment, User
@@ -185,7 +185,7 @@ def _check_same_segments(before: list[Group], after: list[Group], pos: dict[int,
 
 def number(link: Link) -> int:
     """The 1-based number people see for a link."""
-    return link.position + 1
+    return review_row(link.position)
 
 
 def run_aligner(zh: list[str], en: list[str], method: str = DEFAULT_ALIGNER,

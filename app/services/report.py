@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sqlalchemy.orm import Session
 
-from app.model import plain_text
+from app.model import Severity, plain_text
 from app.services.findings import document_findings
 from app.services.projects import document_stats
 from app.services.statuses import status_counts
@@ -29,7 +29,7 @@ class Score:
     source_chars: int
     per_thousand: float
     threshold: float
-    passed: bool
+    passed: bool  # the score alone is within the threshold; the document passes by its Verdict
     errors: Counter = field(default_factory=Counter)  # (category, severity) -> count
     weights: dict = field(default_factory=dict)
 
@@ -52,6 +52,50 @@ def quality_score(session: Session, document_id: int, weights: dict[str, float],
         penalty += weights.get(severity, 0.0)
     per_thousand = 1000 * penalty / zh_chars if zh_chars else 0.0
     return Score(penalty, zh_chars, round(per_thousand, 2), threshold, per_thousand <= threshold, errors, weights)
+
+
+# An open finding this severe fails the document whatever its score (the one pass rule: see verdict()).
+BLOCKING_SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
+SEVERITY_ICONS = {"critical": "◆", "major": "▲", "minor": "●", "info": "ℹ"}  # shown with the word, never alone
+
+
+@dataclass
+class Verdict:
+    """PASS or FAIL for a document: the recorded-error score under its threshold and no open major or
+    critical finding. ``open`` counts the open findings per severity (most severe first)."""
+
+    passed: bool
+    score: Score
+    open: dict[str, int]
+    reasons: list[str]  # why it fails ("65 major findings open", "score 12.5 over the threshold 10")
+
+    @property
+    def label(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(severity, icon, open count) for critical, major and minor, and info when there are any."""
+        return [(s, SEVERITY_ICONS[s], n) for s, n in self.open.items() if n or s != Severity.INFO]
+
+
+def verdict(score: Score, findings) -> Verdict:
+    """The one pass rule: PASS only when the score is within its threshold and no open finding is major or
+    critical."""
+    open_counts = dict.fromkeys(Severity.ordered(), 0)
+    for f in findings:
+        open_counts[str(f.severity)] += 1
+    reasons = [f"{open_counts[s]} {s} finding{'s' if open_counts[s] != 1 else ''} open"
+               for s in BLOCKING_SEVERITIES if open_counts[s]]
+    if not score.passed:
+        reasons.append(f"score {score.per_thousand} over the threshold {score.threshold}")
+    return Verdict(not reasons, score, open_counts, reasons)
+
+
+def document_verdict(session: Session, document_id: int, weights: dict[str, float], threshold: float) -> Verdict:
+    """The verdict of a document now: its recorded-error score and its open findings."""
+    return verdict(quality_score(session, document_id, weights, threshold),
+                   document_findings(session, document_id).findings)
 
 
 @dataclass
@@ -115,11 +159,13 @@ def report_data(session: Session, doc: Document, weights: dict[str, float], thre
     for (category, _severity), n in score.errors.items():
         by_category[category] = by_category.get(category, 0) + n
     open_findings = document_findings(session, doc.id).findings
+    result = verdict(score, open_findings)
     fixes = [dict(row=row_of.get(r.segment_id), version=r.version, author=r.author.username if r.author else "",
                   time=r.created_at, category=r.category, severity=r.severity, reason=r.reason, origin=r.origin,
                   before=r.before, after=r.after, seconds=r.seconds, diff=word_diff(r.before, r.after))
              for r in revisions]
-    return dict(doc=doc, score=score, effort=effort, per_link=per_link, fixes=fixes, by_category=by_category,
+    return dict(doc=doc, score=score, verdict=result, effort=effort, per_link=per_link, fixes=fixes,
+                by_category=by_category,
                 findings=open_findings, statuses=status_counts(session, doc.id),
                 stats=document_stats(session, doc.id), signature=EFFORT_SIGNATURE,
                 links=queries.document_links(session, doc.id))
@@ -131,8 +177,11 @@ def report_json(data: dict) -> dict:
     return {
         "document": {"id": data["doc"].id, "title": data["doc"].title, "project": data["doc"].project.name},
         "statuses": data["statuses"],
+        "verdict": {"passed": data["verdict"].passed, "result": data["verdict"].label,
+                    "open_findings": data["verdict"].open, "reasons": data["verdict"].reasons},
         "score": {"penalty": score.penalty, "source_chars": score.source_chars,
-                  "per_1000_chars": score.per_thousand, "threshold": score.threshold, "passed": score.passed,
+                  "per_1000_chars": score.per_thousand, "threshold": score.threshold,
+                  "within_threshold": score.passed,
                   "weights": score.weights,
                   "errors": [{"category": c, "severity": s, "count": n} for (c, s), n in sorted(score.errors.items())]},
         "effort": {"chrf": effort.chrf, "ter": effort.ter, "bleu": effort.bleu, "seconds": effort.seconds,
@@ -147,9 +196,13 @@ def report_csv(data: dict) -> bytes:
     """The fixes and the open findings as one CSV table."""
     fixes = (["fix", f["row"], f["author"], f["time"].isoformat(timespec="seconds"), f["category"] or "",
               f["severity"] or "", f["reason"], f["before"], f["after"], ""] for f in data["fixes"])
-    found = (["open finding", "", "", "", f.check, str(f.severity), "", f.zh_text, f.en_text, f.message]
+    found = (["open finding", f.row or "", "", "", f.check, str(f.severity), "", f.zh_text, f.en_text, f.message]
              for f in data["findings"])
-    return csv_bytes(REPORT_COLUMNS, chain(fixes, found))
+    result = data["verdict"]
+    summary = [["verdict", "", "", "", "", "", "", "", "", f"{result.label}"
+                + (": " + "; ".join(result.reasons) if result.reasons else "")
+                + " (open: " + ", ".join(f"{n} {s}" for s, n in result.open.items()) + ")"]]
+    return csv_bytes(REPORT_COLUMNS, chain(fixes, found, summary))
 
 
 def bar_chart(counts: dict, width: int = 420) -> str:

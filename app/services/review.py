@@ -11,7 +11,7 @@ from app.errors import Conflict, InputError
 from app.model import ERROR_CATEGORIES, FIX_SEVERITIES, code_char, codes_in, keep_known_codes
 from app.services import inline, statuses
 from app.services.auth import require
-from app.services.links import is_weak
+from app.services.links import is_weak, number
 from app.storage import access, queries
 from app.storage.models import Comment, Document, Link, LinkSegment, Revision, Segment, User, utcnow
 from app.textdiff import word_diff
@@ -71,7 +71,7 @@ def review_rows(
         rows.append(
             Row(
                 link=link,
-                number=link.position + 1,
+                number=number(link),
                 zh=sorted((s for s in segs if s.side == "zh"), key=lambda s: s.position),
                 en=sorted((s for s in segs if s.side == "en"), key=lambda s: s.position),
                 weak=is_weak(link, weak),

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFound
+from app.model import review_row
 from app.storage.models import Document, Glossary, Link, LinkSegment, Project, Revision, Segment, User
 
 
@@ -134,7 +135,7 @@ def english_rows(session: Session, document_id: int) -> dict[int, tuple[int, int
         .join(LinkSegment, LinkSegment.segment_id == Segment.id).join(Link, Link.id == LinkSegment.link_id)
         .where(Link.document_id == document_id, Link.level == "paragraph", Segment.side == "en",
                Segment.retired.is_(False)))
-    return {seg_id: (position, link_position + 1) for seg_id, position, link_position in rows}
+    return {seg_id: (position, review_row(link_position)) for seg_id, position, link_position in rows}
 
 
 def english_row_numbers(session: Session, document_id: int) -> dict[int, int]:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from flask import render_template
 
-from app.services import findings, inline, review
+from app.services import findings, inline, links, review
 from app.storage import queries
 from app.storage.models import Link, Segment
 
 
 def _codes(session, seg: Segment) -> dict:
-    """The cell's inline codes: the link's table and lock, and the source's placeholders in order."""
+    """The cell's inline codes: the link's table and lock, and the source's placeholders in order; and its row."""
     link = review.link_of_segment(session, seg.id)
     if link is None:
-        return {"codes": None, "source_codes": "", "locked": False}
+        return {"codes": None, "source_codes": "", "locked": False, "row_number": "?"}
     codes = inline.link_codes(session, seg.document_id, link.id)
     zh = sorted((m.segment for m in link.members if m.segment.side == "zh"), key=lambda s: s.position)
-    return {"codes": codes, "source_codes": review.source_codes(zh), "locked": codes.locked}
+    return {"codes": codes, "source_codes": review.source_codes(zh), "locked": codes.locked,
+            "row_number": links.number(link)}
 
 
 def cell_locked(session, seg: Segment) -> bool:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response
 
 from app.services import background, exports
 from app.web import jobs
 from app.web.db import get_session
-from app.web.helpers import document_or_404
+from app.web.helpers import attachment, document_or_404
 
 bp = Blueprint("exports", __name__)
 
@@ -19,11 +17,7 @@ def export(doc_id: int, fmt: str):
     session, doc = document_or_404(doc_id)
     if fmt in exports.EXPORT_FORMATS and background.is_large_document(session, doc.id):
         return jobs.submit_export(doc.id, fmt)
-    out = exports.export_document(session, doc.id, fmt)
-    filename = out.filename.replace('"', "")
-    return Response(out.data, mimetype=out.mimetype, headers={
-        "Content-Disposition": f"attachment; filename=\"document-{doc.id}-{_ascii(filename)}\"; "
-                               f"filename*=UTF-8''{_quote(filename)}"})
+    return _send(exports.export_document(session, doc.id, fmt))
 
 
 @bp.route("/documents/<int:doc_id>/export.txt")
@@ -45,13 +39,4 @@ def export_log(doc_id: int):
 
 
 def _send(out: exports.Export) -> Response:
-    return Response(out.data, mimetype=out.mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{out.filename}"'})
-
-
-def _ascii(name: str) -> str:
-    return "".join(c if c.isascii() and c.isprintable() else "_" for c in name)
-
-
-def _quote(name: str) -> str:
-    return quote(name, safe="")
+    return Response(out.data, mimetype=out.mimetype, headers=attachment(out.filename, out.ascii_filename))

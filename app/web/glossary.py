@@ -13,7 +13,7 @@ from app.storage.models import Project, Term
 from app.web import jobs
 from app.web.db import get_session
 from app.web.forms import GlossaryImportForm, TermForm
-from app.web.helpers import can, is_htmx, read_upload, requires
+from app.web.helpers import attachment, can, is_htmx, read_upload, requires
 
 bp = Blueprint("glossary", __name__)
 
@@ -118,7 +118,7 @@ def export(project_id: int, fmt: str):
     session = get_session()
     out = exports.glossary_export(session, queries.get_or_404(session, Project, project_id, "project"), fmt)
     return Response(out.data, mimetype=out.mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{out.filename}"'})
+                    headers=attachment(out.filename, out.ascii_filename))
 
 
 @bp.route("/projects/<int:project_id>/glossary/import", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from urllib.parse import quote
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
@@ -60,6 +61,14 @@ def document_or_404(doc_id: int):
     """The request's session and the document ``doc_id`` (NotFound when there is none)."""
     session = get_session()
     return session, queries.get_or_404(session, Document, doc_id, "document")
+
+
+def attachment(filename: str, ascii_filename: str = "") -> dict[str, str]:
+    """The Content-Disposition header of a download: the UTF-8 name (filename*, RFC 6266) and an ASCII one
+    for old clients (``ascii_filename``, or the name with other characters as "_")."""
+    fallback = ascii_filename or filename
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in fallback)
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"}
 
 
 def is_htmx() -> bool:

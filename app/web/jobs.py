@@ -3,8 +3,6 @@ and the list of recent jobs. One JobQueue per application, in ``app.extensions["
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -15,7 +13,7 @@ from app.storage import access
 from app.storage import jobs as store
 from app.storage.models import Job
 from app.web.db import get_session
-from app.web.helpers import is_htmx
+from app.web.helpers import attachment, is_htmx
 
 bp = Blueprint("jobs", __name__)
 
@@ -119,12 +117,7 @@ def download(job_id: int):
     if row is None:
         raise InputError(f"job {job.id} has no file to download ({job.state})")
     return Response(row.data, mimetype=row.mimetype or "application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{_ascii(row.filename)}"; '
-                                                    f"filename*=UTF-8''{quote(row.filename, safe='')}"})
-
-
-def _ascii(name: str) -> str:
-    return "".join(c if c.isascii() and c.isprintable() and c != '"' else "_" for c in name)
+                    headers=attachment(row.filename, background.job_result_ascii_name(job)))
 
 
 def submit_export(doc_id: int, fmt: str, weights=None, threshold=None):

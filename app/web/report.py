@@ -10,7 +10,7 @@ from app.services import background, exports
 from app.services import report as report_service
 from app.storage.models import Document
 from app.web import jobs
-from app.web.helpers import document_or_404
+from app.web.helpers import attachment, document_or_404
 
 bp = Blueprint("report", __name__)
 
@@ -41,15 +41,13 @@ def report(doc_id: int):
 def report_download(doc_id: int, fmt: str):
     session, doc = document_or_404(doc_id)
     data = _data(session, doc)
-    name = f"document-{doc.id}-review-report.{fmt}"
     if fmt == "html":
         body = render_template("report/standalone.html", standalone=True, **data).encode("utf-8")
-        mimetype = "text/html; charset=utf-8"
+        out = exports.document_file(doc, body, exports.LOG_SUFFIXES["report-html"], "text/html; charset=utf-8")
     elif fmt in ("json", "csv"):
         if background.is_large_document(session, doc.id):
             return jobs.submit_export(doc.id, f"report-{fmt}", *_mqm())
         out = exports.export_log(session, doc.id, f"report-{fmt}", *_mqm())
-        body, mimetype = out.data, out.mimetype
     else:
         raise InputError(f"unknown report format {fmt!r}; known: html, csv, json")
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(out.data, mimetype=out.mimetype, headers=attachment(out.filename, out.ascii_filename))

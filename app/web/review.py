@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.config import mqm_weights
 from app.errors import Conflict, InputError
-from app.services import findings, projects, report, review, statuses
+from app.services import findings, links, projects, report, review, statuses
 from app.storage import queries
 from app.storage.models import Document, Link, Segment
 from app.textdiff import word_diff
@@ -45,7 +45,8 @@ def document(doc_id: int):
         found=found, titles=MarkTitles(), show=show, check=check, status=status, reviewer=reviewer,
         reviewers=review.reviewers(session, doc.id), statuses=statuses.status_counts(session, doc.id),
         open_comments=review.open_comment_counts(session, doc.id),
-        score=report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]), conf["MQM_THRESHOLD"]),
+        verdict=report.verdict(report.quality_score(session, doc.id, mqm_weights(conf["MQM_WEIGHTS"]),
+                                                    conf["MQM_THRESHOLD"]), found.findings),
     )
 
 
@@ -87,7 +88,7 @@ def save(seg_id: int):
 
 def _row_of(session, seg: Segment) -> int:
     link = review.link_of_segment(session, seg.id)
-    return link.position + 1 if link else 1
+    return links.number(link) if link else 1
 
 
 @bp.route("/segments/<int:seg_id>/history")
@@ -96,7 +97,7 @@ def history(seg_id: int):
     seg, entries = review.segment_history(session, seg_id)
     template = "review/_history.html" if is_htmx() else "review/history.html"
     doc = session.get(Document, seg.document_id)
-    return render_template(template, seg=seg, entries=entries, doc=doc)
+    return render_template(template, seg=seg, entries=entries, doc=doc, row_number=_row_of(session, seg))
 
 
 @bp.route("/segments/<int:seg_id>/cell")
@@ -111,7 +112,8 @@ def cell(seg_id: int):
     link = review.link_of_segment(session, seg.id)
     zh = sorted((m.segment for m in link.members if m.segment.side == "zh"), key=lambda s: s.position) if link else []
     back = url_for("review.document", doc_id=seg.document_id) + f"#row-{_row_of(session, seg)}"
-    return render_template("review/edit.html", seg=seg, zh=zh, back=back, locked=cell_locked(session, seg))
+    return render_template("review/edit.html", seg=seg, zh=zh, back=back, locked=cell_locked(session, seg),
+                           row_number=_row_of(session, seg))
 
 
 @bp.route("/documents/<int:doc_id>/rows")
@@ -159,9 +161,8 @@ def drift(doc_id: int):
     """Each glossary term rendered several ways: every rendering, its count and its places."""
     session, doc = document_or_404(doc_id)
     report = findings.drift_report(session, doc.id)
-    row_of_en = queries.english_position_rows(session, doc.id)
     glossary = queries.project_glossary(session, doc.project_id)
-    return render_template("review/drift.html", doc=doc, report=report, row_of_en=row_of_en,
+    return render_template("review/drift.html", doc=doc, report=report,
                            has_glossary=glossary is not None and bool(glossary.terms))
 
 

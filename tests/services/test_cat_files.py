@@ -10,6 +10,7 @@ English reads back as edited. ``python -m tests.services.test_cat_files`` prints
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 import pytest
 from lxml import etree
@@ -20,8 +21,9 @@ from app.errors import InputError
 from app.formats.registry import by_name
 from app.model import codes_in, plain_text
 from app.services import exports, findings, imports, inline, realign, report, review, versions
+from app.services.exports import safe_title
 from app.storage import queries
-from app.storage.models import DocumentSource, Link, User
+from app.storage.models import Document, DocumentSource, Link, User
 from tests.formats.test_real_files import FILES, WORD, _codes, _local, _units, relabel, tally_files
 from tests.formats.test_real_files import format_tally as shared_tally
 
@@ -52,7 +54,9 @@ def app_round_trip(session, path):
             review.save_segment(session, seg.id, f"{seg.text} {WORD}", seg.version, admin, reason="test")
     session.commit()
     out = exports.export_document(session, doc.id, "tmx" if tmx else "xliff")
-    assert out.filename == path.name  # written back over the file, under its name
+    # written back over the file: its title, the language pair and the file's own extension
+    assert out.filename == safe_title(queries.get_or_404(session, Document, doc.id, "document").title) + ".zh-en" + \
+        path.suffix
     return data, out.data, doc.id, by_name("tmx" if tmx else "xliff").read(data, path.name)
 
 
@@ -197,7 +201,7 @@ def test_an_xliff2_file_named_xlf_goes_back_as_xliff2_over_itself(session, name)
     review.save_segment(session, seg.id, seg.text + " there", seg.version, admin)
     for fmt in ("xliff", "xliff2"):
         out = exports.export_document(session, doc.id, fmt)
-        assert out.filename == name
+        assert out.filename == safe_title(doc.title) + ".zh-en" + PurePath(name).suffix
         assert b'version="2.0"' in out.data and b"trans-unit" not in out.data
         assert b'<target>Hel<pc id="1">lo</pc> there</target>' in out.data
 

@@ -112,7 +112,8 @@ def test_html_pair_is_aligned(session):
 def test_xliff_import_keeps_foreign_markup_on_export(session):
     data = (FIXTURES / "sdl-like.sdlxliff").read_bytes()
     admin = _admin(session)
-    doc = imports.import_bitext(session, "SDL", services.Upload("report.sdlxliff", data), user=admin)
+    doc = imports.import_bitext(session, "SDL", services.Upload("report.sdlxliff", data), user=admin,
+                                title="Work report 2024")
     session.commit()
     bitext = exports.document_bitext(session, doc.id)
     assert [p.status for p in bitext.pairs] == ["approved", "translated", "untranslated"]
@@ -129,7 +130,9 @@ def test_xliff_import_keeps_foreign_markup_on_export(session):
     back = by_name("xliff").read(out.data, out.filename)
     assert back.pairs[1].en == ("Procuratorial work made real progress.",) and back.pairs[1].status == "reviewed"
     # XLIFF 2.0 from the same document is written fresh (the kept file is XLIFF 1.2)
-    assert out.filename == "report.sdlxliff"
+    # written back over its own file: the title, the language pair and the file's own extension (was the
+    # file's name, "report.sdlxliff", which said neither what nor which languages)
+    assert out.filename == "Work report 2024.zh-en.sdlxliff"
     assert b"xmlns:sdl" not in exports.export_document(session, doc.id, "xliff2").data
 
 

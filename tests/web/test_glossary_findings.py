@@ -121,7 +121,9 @@ def test_glossary_search_export_import(client, auth, demo_doc):
     page = client.get("/projects/1/glossary?q=Fengqiao").get_data(as_text=True)
     assert "Fengqiao Experience" in page and "Two Upholds" not in page
     tbx = client.get("/projects/1/glossary/export.tbx3")
-    assert tbx.status_code == 200 and b"conceptEntry" in tbx.data and "-tbx3.tbx" in tbx.headers["Content-Disposition"]
+    assert tbx.status_code == 200 and b"conceptEntry" in tbx.data
+    # named after the project ("Demo: SPP report 2024-03-12", its ":" dropped) and what the file is
+    assert 'filename="Demo SPP report 2024-03-12.tbxv3.tbx"' in tbx.headers["Content-Disposition"]
     assert b"<martif" in client.get("/projects/1/glossary/export.tbx").data
     assert client.get("/projects/1/glossary/export.xls").status_code == 400
     csv_text = client.get("/projects/1/glossary/export.csv").get_data(as_text=True)

@@ -137,7 +137,11 @@ def test_sdlxliff_comes_back_with_its_namespace(client, auth):
     new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     out = client.get(f"/documents/{new_id}/export/xliff")
     assert b'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"' in out.data
-    assert "report.sdlxliff" in out.headers["Content-Disposition"]
+    # over its own file: named after the title (here the first Chinese paragraph) with the language pair and
+    # the file's own extension, in UTF-8 (filename*) and, the title being Chinese, document-<id> in ASCII
+    header = out.headers["Content-Disposition"]
+    assert f'filename="document-{new_id}.zh-en.sdlxliff"' in header
+    assert header.endswith(".zh-en.sdlxliff") and "filename*=UTF-8''%E" in header
 
 
 def test_an_imported_bilingual_document_opens_everywhere(client, auth, session):
