@@ -151,6 +151,10 @@ def test_sentence_pairs_of_a_row(live_server, browser_page, tmp_path):
         "td.findings", has_text="枫桥经验")).to_have_count(0)
     expect(page.locator("#row-13 [data-sentences]")).to_have_attribute("aria-expanded", "true")
     sentences.screenshot(path=str(tmp_path / "sentences.png"))
+    # the expansion row leaves the grid's columns as they were: source and target keep their width
+    widths = page.evaluate("""() => [...document.querySelectorAll('#row-13 > td')].map(
+        td => td.getBoundingClientRect().width / window.innerWidth)""")
+    assert widths[1] > 0.3 and widths[2] > 0.3, widths
     page.keyboard.press("Alt+s")  # closes again
     expect(page.locator("tr.sentences-row")).to_have_count(0)
     page.locator("#row-13 [data-sentences]").click()  # and the toggle in the row opens it too
