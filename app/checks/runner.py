@@ -87,12 +87,12 @@ class Numbering:
     def number_places(self, value):
         """``extra`` with every place (a dict with a "link") given its "row"."""
         if isinstance(value, dict):
-            out = {k: self.number_places(v) for k, v in value.items()}
+            out = {k: self.number_places(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
             if isinstance(value.get("link"), int):
                 out["row"] = self.row(value["link"])
             return out
         if isinstance(value, list):
-            return [self.number_places(v) for v in value]
+            return [self.number_places(v) if isinstance(v, (dict, list)) else v for v in value]
         return value
 
 

@@ -34,6 +34,7 @@ ZH_STOP = frozenset("""我们 他们 你们 一个 一些 这个 那个 这些 �
 RARE_FREQ = 1000  # a word rarer than this in jieba's dictionary is a candidate whatever its tag (两会 is "m")
 NOMINAL_TAGS = frozenset({"vn", "nz", "nt", "l", "i", "j", "eng"})  # terms are names of things, not verbs
 CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_NOT_WORD_RE = re.compile(r"^[\W\d_]+$")
 ACRONYM_DEF_RE = re.compile(r"((?:[A-Z][\w'’]*\s+(?:(?:of|and|the|for)\s+)*){1,8}[A-Z][\w'’]*)\s*\(([A-Z]{2,8})s?\)")
 
 
@@ -84,6 +85,12 @@ def zh_words(text: str) -> list[tuple[str, int, int]]:
 def _zh_words(text: str) -> tuple[tuple[str, int, int], ...]:
     """The words of a Chinese link (memoised: an English edit re-analyses a document whose Chinese is the same)."""
     return tuple((w, s, e) for w, s, e in _tokenizer().tokenize(text, HMM=False) if not w.isspace())
+
+
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The link's words without punctuation and numbers (memoised by text, as its cut is)."""
+    return tuple(w for w in _zh_words(text) if not _NOT_WORD_RE.match(w[0]))
 
 
 @lru_cache(maxsize=16384)
@@ -156,7 +163,7 @@ class DocumentTerms:
         self.zh_links, self.en_links = zh_links, en_links
         self.tokens: list[LinkTokens] = []
         self.all_en: list[tuple[list[str], list[tuple[int, int]]]] = []
-        cut = [[w for w in zh_words(zh) if not re.match(r"^[\W\d_]+$", w[0])] for zh in zh_links]
+        cut = [list(_content_words(zh)) for zh in zh_links]
         cut = _merge_words(_split_compounds(cut), skip_zh)
         for n, (en, words) in enumerate(zip(en_links, cut, strict=True)):
             toks, spans = en_tokenised[n] if en_tokenised is not None else en_tokens(en)
@@ -282,18 +289,21 @@ class DocumentTerms:
         others = v.by_type.copy()
         others[mine] = -1.0
         rival = others.max(axis=0)
-        fwd = {j for j, m in enumerate(mass.tolist()) if m >= st.min_posterior and m >= rival[j]}
-        rev = {int(v.rev_best[i - 1]) for i in rows} - {-1}
-        seeds = {j for j in fwd & rev if mass[j] >= st.token_posterior} | {
-            j for j in fwd if mass[j] >= st.strong_posterior}
+        best = (mass >= st.min_posterior) & (mass >= rival)
+        fwd = set(np.flatnonzero(best).tolist())
+        rev = set(v.rev_best[[i - 1 for i in rows]].tolist()) - {-1}
+        seeds = set(np.flatnonzero(best & (mass >= st.token_posterior)).tolist()) & rev | set(
+            np.flatnonzero(best & (mass >= st.strong_posterior)).tolist())
         runs: list[list[int]] = []
         for j in sorted(fwd):
             if runs and len(runs[-1]) < st.max_words and self._bridge(n, runs[-1][-1], j):
                 runs[-1].append(j)
             else:
                 runs.append([j])
-        claimed = np.where(np.isin(v.claimer, mine) | (v.claimer == 0), 0.0,
-                           v.by_type[v.claimer, np.arange(len(v.claimer))])
+        own = np.zeros(len(v.by_type), dtype=bool)  # the term's word types, and NULL (0): no rival claim
+        own[mine] = True
+        own[0] = True
+        claimed = np.where(own[v.claimer], 0.0, v.by_type[v.claimer, np.arange(len(v.claimer))])
         runs = [self._grow(n, c, claimed, mass) for c in runs if seeds.intersection(c)]
         scored = sorted(runs, key=lambda c: -float(mass[c].sum()))[:k]
         return [(c, float(mass[c].max())) for c in sorted(scored)]

@@ -76,3 +76,28 @@ def test_document_findings_after_saves_equal_a_fresh_run(app, session, demo_doc)
         assert incremental.findings == fresh.findings
         assert incremental.by_link == fresh.by_link
         assert incremental.zh_spans == fresh.zh_spans and incremental.en_spans == fresh.en_spans
+
+
+def test_cached_recheck_equals_full_recheck_when_edits_touch_the_term_sample(monkeypatch):
+    """Edits on the links consistency.term samples (a long document is compared over an even sample) rebuild its
+    word-alignment analysis from the memoised per-link cuts; the result is what a fresh run gives."""
+    from app.terminology import consistency
+
+    monkeypatch.setattr(consistency.SETTINGS, "max_document_links", 12)
+    zh, en, links, glossary = _demo()
+    complete = [b for b in links if b.src and b.tgt]
+    stride = -(-len(complete) // 12)
+    sampled = [b.tgt[0] for b in complete[::stride]]
+    rng = random.Random(7)
+    cache: dict = {}
+    check_document(zh, en, links, glossary, pair_cache=cache)
+    analysed = consistency.DocumentTerms([zh[b.src[0]] for b in complete[::stride]],
+                                         [en[b.tgt[0]] for b in complete[::stride]])
+    assert analysed.usage(), "the sample has candidate terms whose renderings are re-found"
+    for _ in range(6):
+        i, j = rng.choice(sampled), rng.randrange(len(en))
+        en[i] = rng.choice(EDITS)(en[i], en[j]) or en[i]
+        cached = check_document(zh, en, links, glossary, pair_cache=cache)
+        consistency._content_words.cache_clear()
+        full = check_document(zh, en, links, glossary)
+        assert cached == full
