@@ -122,6 +122,8 @@
     var pane = document.getElementById("qa-pane");
     var elt = evt.detail.elt;
     if (!pane || !elt || !elt.closest || pane.contains(elt) || !elt.closest("td.findings, form.en-form")) return;
+    var config = evt.detail.requestConfig;  // only what changes findings (a dismiss, a save), not a row's list loading
+    if (config && String(config.verb).toLowerCase() === "get") return;
     var xhr = evt.detail.xhr;
     xhr.addEventListener("loadend", function () {
       if (xhr.status >= 200 && xhr.status < 300) setTimeout(refreshPane, 0);
