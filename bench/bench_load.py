@@ -2,9 +2,12 @@
 
 The 1,980-link benchmark document is served by waitress on 127.0.0.1 (a free port, as ``app.serve`` serves:
 4 threads); each reviewer is a thread with its own logged-in session (a project member with the reviewer
-role) that saves its own paragraphs one after another, as the grid does (POST /segments/<id>, htmx, the
-re-checked cell and row findings in the answer). Afterwards every acknowledged save is looked up in the
-database: the revision with that version and text, and the paragraph's final text and version.
+role) that saves its own paragraphs one after another, as the grid does (POST /segments/<id>, htmx: the
+answer holds the cell and the row's own per-link findings; the document-level checks follow in the server's
+background re-check, and during its think time the reviewer asks for the row's findings again every poll
+interval, as the grid does, until they are complete: the time from the save to that is reported too).
+Afterwards every acknowledged save is looked up in the database: the revision with that version and text, and
+the paragraph's final text and version.
 
 Pacing: a think time drawn uniformly from [--think-min, --think-max] seconds between a reviewer's saves
 (default 1-3 s, mean 2 s: a fast professional confirms a paragraph every 10-30 s, so this is 5-15 times a
@@ -19,10 +22,12 @@ Usage: python bench/bench_load.py [--reviewers 20] [--saves 50] [--database-url 
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import logging
 import os
 import random
+import re
 import sys
 import tempfile
 import threading
@@ -48,6 +53,9 @@ class Reviewer:
     latencies: list[float] = field(default_factory=list)
     acked: list[tuple[int, int, str]] = field(default_factory=list)  # segment id, version, text
     errors: list[str] = field(default_factory=list)
+    fresh: list[float] = field(default_factory=list)  # seconds from a save to its row's complete findings
+    stale: int = 0  # saves whose complete findings had not come by the end of the think time
+    polls: int = 0
 
 
 def _request(conn: http.client.HTTPConnection, method: str, path: str, form: dict, cookie: str, htmx: bool):
@@ -85,8 +93,9 @@ def _work(port: int, reviewer: Reviewer, saves: int, think: tuple[float, float],
         if time.monotonic() > stop_at:
             reviewer.errors.append("deadline reached")
             break
-        if think[1] > 0:
-            time.sleep(rng.uniform(*think))
+        wait = rng.uniform(*think) if think[1] > 0 else 0.0
+        if n == 0:
+            time.sleep(wait)
         sid = reviewer.segments[n % len(reviewer.segments)][0]
         text = f"{texts[sid]} [{reviewer.name} edit {n}]"
         t = time.perf_counter()
@@ -104,7 +113,43 @@ def _work(port: int, reviewer: Reviewer, saves: int, think: tuple[float, float],
             reviewer.acked.append((sid, versions[sid], text))
         else:
             reviewer.errors.append(f"HTTP {status}: {data[:200]!r}")
+            continue
+        if wait:  # the think time: the grid asks for the document-level checks meanwhile, as the browser does
+            conn = _follow(conn, port, reviewer, data, t, t + wait)
+            time.sleep(max(0.0, t + wait - time.perf_counter()))
     conn.close()
+
+
+POLL_RE = re.compile(rb'hx-get="([^"]*/findings\?[^"]*seg=[^"]*)" hx-trigger="every (\d+)ms"')
+
+
+def _follow(conn, port: int, reviewer: Reviewer, answer: bytes, began: float, until: float):
+    """Ask for the row's findings as the grid does after a save (every poll interval) until they include the
+    document-level checks, or until the reviewer's think time is over; the time to complete findings is kept."""
+    found = POLL_RE.search(answer)
+    if found is None:  # complete already
+        reviewer.fresh.append(time.perf_counter() - began)
+        return conn
+    url, every = html.unescape(found.group(1).decode()), int(found.group(2)) / 1000
+    while True:
+        time.sleep(every)
+        if time.perf_counter() > until:
+            reviewer.stale += 1
+            return conn
+        try:
+            status, answer, _ = _request(conn, "GET", url, {}, reviewer.cookie, True)
+        except (OSError, http.client.HTTPException) as exc:
+            reviewer.errors.append(f"poll: {type(exc).__name__}: {exc}")
+            conn.close()
+            return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        reviewer.polls += 1
+        if status == 204:  # not yet
+            continue
+        if status != 200 or b"not shown" in answer:
+            reviewer.errors.append(f"poll: HTTP {status} {answer[:120]!r}")
+            return conn
+        reviewer.fresh.append(time.perf_counter() - began)
+        return conn
 
 
 def _serve(app):
@@ -210,7 +255,8 @@ def run_once(app, port: int, doc_id: int, owned, names, saves: int, think: tuple
             lost += 1
     latencies = sorted(x for r in reviewers for x in r.latencies)
     return {"latencies": latencies, "acked": len(acked), "wall": wall, "lost": lost,
-            "errors": [e for r in reviewers for e in r.errors]}
+            "errors": [e for r in reviewers for e in r.errors], "fresh": sorted(x for r in reviewers for x in r.fresh),
+            "stale": sum(r.stale for r in reviewers), "polls": sum(r.polls for r in reviewers)}
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -276,7 +322,7 @@ def main() -> int:
           f"({args.paragraphs} each), waitress {SERVER_THREADS} threads on 127.0.0.1, {args.repeat * 18:,} links; "
           f"load average at start {os.getloadavg()[0]:.2f}")
     header = f"{'database':<11}{'pacing':<16}{'saves':>6}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'saves/s':>9}" \
-             f"{'lost':>6}{'errors':>8}"
+             f"{'lost':>6}{'errors':>8}   complete findings after a save: p50 / p95 ms (came / late; asks)"
     print(header, flush=True)
     for label, url, drop in targets:
         app = bench_app(url)
@@ -289,7 +335,10 @@ def main() -> int:
                     lat = result["latencies"]
                     print(f"{label:<11}{pacing:<16}{result['acked']:>6}{_percentile(lat, .5) * 1e3:>8.0f}"
                           f"{_percentile(lat, .95) * 1e3:>8.0f}{(lat[-1] if lat else float('nan')) * 1e3:>8.0f}"
-                          f"{result['acked'] / result['wall']:>9.1f}{result['lost']:>6}{len(result['errors']):>8}",
+                          f"{result['acked'] / result['wall']:>9.1f}{result['lost']:>6}{len(result['errors']):>8}"
+                          + (f"   {_percentile(fresh, .5) * 1e3:.0f} / {_percentile(fresh, .95) * 1e3:.0f} "
+                             f"({len(fresh)} / {result['stale']}; {result['polls']} asks)"
+                             if (fresh := result["fresh"]) or result["stale"] else "   (not asked: no think time)"),
                           flush=True)
                     for error in result["errors"][:3]:
                         print(f"    error: {error}", flush=True)

@@ -96,6 +96,11 @@ class Numbering:
         return value
 
 
+# The checks that look at one link at a time (the rest compare links across the document): what a save can
+# re-check at once, alone on its own link.
+PER_LINK_CHECKS = tuple(cid for cid, cls in CHECKS.items() if cls.check_document is Check.check_document)
+
+
 def check_document(
     zh_paras: Sequence[str],
     en_paras: Sequence[str],
@@ -138,7 +143,7 @@ def check_document(
     findings: list[Finding] = []
     instances = [CHECKS[check_id]() for check_id in selected]
     instances = [c for c in instances if not (c.needs_glossary and not len(compiled))]
-    per_link = [c for c in instances if type(c).check_document is Check.check_document]
+    per_link = [c for c in instances if c.check_id in PER_LINK_CHECKS]
     if pair_cache is not None and per_link:
         findings.extend(f for f in _per_link_findings(per_link, links, zh_paras, en_paras, coded, doc_for,
                                                       (plain_zh, plain_en, zh_where, en_where), pair_cache,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.checks.base import Finding
-from app.checks.runner import check_document
+from app.checks.runner import PER_LINK_CHECKS, check_document
 from app.errors import InputError
 from app.model import Severity, has_codes, plain_offsets, plain_text, review_row
 from app.services.auth import require
@@ -47,6 +47,12 @@ class DocumentFindings:
     glossary_size: int = 0
     marks: dict[int, list[tuple[int, int, str, str]]] = field(default_factory=dict)  # segment id -> highlights
     compiled: CompiledGlossary | None = None
+    versions: dict[int, int] = field(default_factory=dict)  # segment id -> the version these findings saw
+    pending: bool = False  # only one link's per-link checks: the document-level checks have not run yet
+
+    def saw(self, segment_id: int, version: int) -> bool:
+        """Whether these findings saw the segment at ``version`` or later."""
+        return not self.pending and self.versions.get(segment_id, -1) >= version
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -209,6 +215,49 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
     return result
 
 
+def latest_findings(session: Session, document_id: int) -> DocumentFindings | None:
+    """The last complete findings computed in this process for the document (all checks), however old; None
+    when there are none. ``saw()`` tells whether they include a given save."""
+    with _LOCK:
+        hit = _RESULTS.get((str(session.get_bind().url), document_id, None))
+    return hit[1] if hit is not None else None
+
+
+def link_findings_now(session: Session, link: Link, changed: bool = False) -> DocumentFindings:
+    """The findings of one link at once, without the document-level checks: the complete findings when the
+    last run in this process saw the document as it is now, else the per-link checks run on this link alone
+    (``pending``: the document-level checks follow, see services/recheck.py). ``changed``: the caller has just
+    changed the document (a save), so no complete run can have seen it."""
+    doc = queries.get_or_404(session, Document, link.document_id, "document")
+    url = str(session.get_bind().url)
+    if changed:
+        glossary_fp = _glossary_fingerprint(session, doc.project_id)
+    else:
+        fingerprint = _fingerprint(session, doc)
+        glossary_fp = fingerprint[-1]
+        with _LOCK:
+            hit = _RESULTS.get((url, doc.id, None))
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+    segs = sorted((m.segment for m in link.members if not m.segment.retired), key=lambda s: (s.side, s.position))
+    zh = [s for s in segs if s.side == "zh"]
+    en = [s for s in segs if s.side == "en"]
+    entries, compiled, pair_cache = _glossary_of(session, doc.project_id, url, glossary_fp)
+    dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
+    shape = [(tuple(range(len(zh))), tuple(range(len(en))))]
+    found = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, PER_LINK_CHECKS,
+                           pair_cache=pair_cache, rows=[review_row(link.position)])
+    result = DocumentFindings(found, glossary_size=len(entries), compiled=compiled,
+                              versions={s.id: s.version for s in segs}, pending=True)
+    result.by_link[link.id] = found
+    for f in found:
+        if f.zh_span and f.zh_index is not None:
+            result.zh_spans.setdefault(zh[f.zh_index].id, []).append((*f.zh_span, f))
+        if f.en_span and f.en_index is not None:
+            result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
+    return result
+
+
 _COMPUTING: dict = {}
 
 
@@ -229,7 +278,8 @@ _TEXTS: OrderedDict = OrderedDict()
 
 def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple):
     """``_document_text`` of the document, brought up to date from the cached copy by reading only the
-    paragraphs whose version changed, when nothing else changed (segments, links, alignment edits)."""
+    paragraphs whose version changed, when nothing else changed (segments, links, alignment edits); and the
+    version of each segment that the text holds (or an earlier one)."""
     created, (n_segs, max_seg, _sum), _last, links, moves = fingerprint[:5]
     structure = (created, n_segs, max_seg, links, moves)
     key = (url, doc.id)
@@ -251,26 +301,38 @@ def _current_text(session: Session, doc: Document, url: str, fingerprint: tuple)
                     segs[i] = _Seg(row.id, segs[i].side, segs[i].position, row.text)
             with _LOCK:
                 _TEXTS[key] = (structure, versions, (doc, zh, en, order, shape, rows))
-        return doc, zh, en, order, shape, rows
+            return (doc, zh, en, order, shape, rows), versions
+        return (doc, zh, en, order, shape, rows), old
     text = _document_text(session, doc.id)
     with _LOCK:  # versions read before the text: a save in between is read again next time
         _TEXTS[key] = (structure, versions, text)
-    return text
+    return text, versions
+
+
+def _glossary_of(session: Session, project_id: int, url: str, glossary_fp: tuple):
+    """The project's approved entries, compiled, and the per-link memo kept for that glossary (cached)."""
+    key = (url, project_id, glossary_fp)
+    with _LOCK:
+        hit = _cached(_PAIR_CACHES, key, MAX_GLOSSARIES)
+        if hit is not None and len(hit[2]) > MAX_PAIRS:
+            hit[2].clear()  # the memo starts again; the compiled glossary stays
+    if hit is not None:
+        return hit
+    entries = term_entries(queries.project_glossary(session, project_id))
+    value = (entries, compile_glossary(entries), {})
+    with _LOCK:
+        _PAIR_CACHES[key] = value
+    return value
 
 
 def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tuple) -> DocumentFindings:
     glossary_fp = fingerprint[-1]
-    doc, zh, en, link_ids, shape, rows = _current_text(session, doc, url, fingerprint)
-    entries = term_entries(queries.project_glossary(session, doc.project_id))
-    compiled = compile_glossary(entries)
-    with _LOCK:
-        pair_cache = _cached(_PAIR_CACHES, (url, doc.project_id, glossary_fp), MAX_GLOSSARIES)
-        if pair_cache is None or len(pair_cache) > MAX_PAIRS:
-            pair_cache = _PAIR_CACHES[(url, doc.project_id, glossary_fp)] = {}
+    (doc, zh, en, link_ids, shape, rows), versions = _current_text(session, doc, url, fingerprint)
+    entries, compiled, pair_cache = _glossary_of(session, doc.project_id, url, glossary_fp)
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
                               pair_cache=pair_cache, rows=rows)
-    result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled)
+    result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled, versions=versions)
     link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
         link_id = link_of.get(f.link)

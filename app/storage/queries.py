@@ -103,6 +103,11 @@ def document_revisions(session: Session, document_id: int) -> list[Revision]:
     return _revisions(session, Revision.document_id == document_id, Revision.created_at, Revision.id)
 
 
+def revision_count(session: Session, segment_id: int) -> int:
+    """Number of revisions of one segment."""
+    return session.scalar(select(func.count(Revision.id)).where(Revision.segment_id == segment_id)) or 0
+
+
 def revision_counts(session: Session, document_id: int) -> dict[int, int]:
     """Number of revisions per segment id of a document."""
     rows = session.execute(

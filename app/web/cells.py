@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import render_template
+import time
+
+from flask import current_app, render_template
 
 from app.services import findings, inline, links, review
 from app.storage import queries
 from app.storage.models import Link, Segment
 
 
-def _codes(session, seg: Segment) -> dict:
-    """The cell's inline codes: the link's table and lock, and the source's placeholders in order; and its row."""
-    link = review.link_of_segment(session, seg.id)
+def _codes(session, seg: Segment, link: Link | None = None) -> dict:
+    """The cell's inline codes: the link's table and lock, and the source's placeholders in order; and its row
+    (``link``: the segment's paragraph link, when the caller has it)."""
+    link = link or review.link_of_segment(session, seg.id)
     if link is None:
         return {"codes": None, "source_codes": "", "locked": False, "row_number": "?"}
     codes = inline.link_codes(session, seg.document_id, link.id)
@@ -25,25 +28,72 @@ def cell_locked(session, seg: Segment) -> bool:
     return _codes(session, seg)["locked"]
 
 
-def findings_td(session, link: Link, oob: bool = False, found=None) -> str:
-    """The findings cell of ``link``'s row, opened (out of band when ``oob``), from the current check run."""
+def findings_td(session, link: Link, oob: bool = False, found=None, wait: tuple[int, int, int] | None = None,
+                opened: bool | None = None, codes=None) -> str:
+    """The findings cell of ``link``'s row, opened (out of band when ``oob``), from the current check run.
+    ``wait`` (segment id, version, when the save was answered in ms since the epoch): the findings are a save's
+    first answer, and the cell asks again until the document-level checks have seen that version."""
     found = found or findings.document_findings(session, link.document_id)
-    codes = inline.link_codes(session, link.document_id, link.id)
-    return render_template("review/_findings.html", link=link, oob=oob, open=not oob,
-                           row_findings=found.by_link.get(link.id, []), codes=codes)
+    codes = codes if codes is not None else inline.link_codes(session, link.document_id, link.id)
+    return render_template("review/_findings.html", link=link, oob=oob, open=not oob if opened is None else opened,
+                           row_findings=found.by_link.get(link.id, []), codes=codes, wait=wait,
+                           pending=found.pending, poll_ms=POLL_MS)
 
 
-def fresh_cell(session, seg: Segment, saved: bool, with_findings: bool, oob: bool = False):
+def fresh_cell(session, seg: Segment, saved: bool, with_findings: bool, oob: bool = False, quick: bool = False):
     """The English cell as saved now (out of band when ``oob``), plus (out of band) its row's findings and status,
-    all from a fresh check run."""
-    found = findings.document_findings(session, seg.document_id)
-    count = len(queries.segment_revisions(session, seg.id))
-    extra = _codes(session, seg)
+    all from a fresh check run; ``quick`` (a save's answer): the row's own per-link checks at once, and the
+    document-level checks in the background (services/recheck.py), which the findings cell then asks for."""
+    link = review.link_of_segment(session, seg.id)
+    if quick and link is not None:
+        found = findings.link_findings_now(session, link, changed=saved)
+        if found.pending:
+            current_app.extensions["duizhao.rechecker"].request(seg.document_id)
+    else:
+        found = findings.document_findings(session, seg.document_id)
+    count = queries.revision_count(session, seg.id)
+    extra = _codes(session, seg, link)
     html = render_template("review/_en_cell.html", seg=seg, saved=saved, revision_count=count, oob=oob,
                            marks=found.prepare_marks([seg]).marks.get(seg.id), **extra)
-    link = review.link_of_segment(session, seg.id)
     if with_findings and link is not None:
         # Table cells must travel in a <template> for htmx to swap them out of band.
-        html += "<template>" + findings_td(session, link, oob=True, found=found)
+        html += "<template>" + findings_td(session, link, oob=True, found=found, codes=extra["codes"],
+                                           wait=(seg.id, seg.version, int(time.time() * 1000)))
         html += render_template("panel/_status.html", link=link, oob=True) + "</template>"
     return html
+
+
+POLL_MS = 500  # how often a findings cell asks for the document-level checks after a save (review/_findings.html)
+GIVE_UP_SECONDS = 30  # after this long it stops asking and says so
+
+
+def awaited_findings(session, link: Link, seg: Segment, version: int, since_ms: int):
+    """What a save's findings cell gets when it asks again: the complete findings once a run has seen ``version``
+    of ``seg`` (with the English view's highlights, out of band, when the cell still shows that version); None
+    (nothing to swap: ask again) while the run is on its way, asking for one if none is (another process made the
+    save); after ``GIVE_UP_SECONDS``, or when the run failed, the row's own checks with a message."""
+    latest = findings.latest_findings(session, link.document_id)
+    complete = latest if latest is not None and latest.saw(seg.id, version) else None
+    rechecker = current_app.extensions["duizhao.rechecker"]
+    failure = rechecker.failure(link.document_id)
+    waiting = failure is None and time.time() * 1000 - since_ms < GIVE_UP_SECONDS * 1000
+    if complete is None and waiting:
+        if rechecker.busy(link.document_id):
+            return None
+        now = findings.link_findings_now(session, link)  # complete when a run saw the document as it is now
+        if now.pending:
+            rechecker.request(link.document_id)
+            return None
+        complete = now
+    if complete is not None:
+        html = findings_td(session, link, found=complete, opened=False)  # as the save's answer left it
+        if seg.version == version:
+            extra = _codes(session, seg, link)
+            html += "<template>" + render_template(
+                "review/_en_view.html", seg=seg, view_oob=True,
+                marks=complete.prepare_marks([seg]).marks.get(seg.id), **extra) + "</template>"
+        return html
+    now = findings.link_findings_now(session, link)
+    return render_template("review/_findings.html", link=link, open=True, row_findings=now.by_link.get(link.id, []),
+                           codes=inline.link_codes(session, link.document_id, link.id), pending=True,
+                           gave_up=failure or "the document checks are taking long")

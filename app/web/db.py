@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
+from app.services.recheck import Rechecker
 from app.storage.db import make_engine, make_sessionmaker
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine and the sessionmaker for ``app`` and close the request session at teardown."""
+    """Create the engine, the sessionmaker and the background re-checker for ``app``; close the request session at
+    teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["duizhao.engine"] = engine
     app.extensions["duizhao.sessionmaker"] = make_sessionmaker(engine)
+    # the document-level checks after a save, in the background (a save answers with its own row's checks)
+    app.extensions["duizhao.rechecker"] = Rechecker(app.extensions["duizhao.sessionmaker"])
     app.teardown_appcontext(close_session)
 
 

@@ -94,4 +94,4 @@ def revert(seg_id: int):
         return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link.position + 1}")
     # The row's English, findings and status travel out of band: the revert can change all three.
     return _panel(session, link, f"Restored version {to_version} as version {seg.version}.") + fresh_cell(
-        session, seg, saved=False, with_findings=True, oob=True)
+        session, seg, saved=False, with_findings=True, oob=True, quick=True)

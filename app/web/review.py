@@ -11,7 +11,7 @@ from app.services import findings, links, projects, report, review, statuses
 from app.storage import queries
 from app.storage.models import Document, Link, Segment
 from app.textdiff import word_diff
-from app.web.cells import cell_locked, findings_td, fresh_cell
+from app.web.cells import awaited_findings, cell_locked, findings_td, fresh_cell
 from app.web.db import get_session
 from app.web.forms import SegmentForm
 from app.web.helpers import MarkTitles, document_or_404, is_htmx, requires
@@ -80,7 +80,7 @@ def save(seg_id: int):
         return render_template(template, **context), 409
     seg = session.get(Segment, seg_id)
     if is_htmx():
-        return fresh_cell(session, seg, saved=rev is not None, with_findings=True)
+        return fresh_cell(session, seg, saved=rev is not None, with_findings=True, quick=True)
     flash("Saved." if rev else "No change to save.", "info")
     link_pos = _row_of(session, seg)
     return redirect(url_for("review.document", doc_id=seg.document_id) + f"#row-{link_pos}")
@@ -136,9 +136,18 @@ def rows(doc_id: int):
 
 @bp.route("/links/<int:link_id>/findings")
 def findings_cell(link_id: int):
-    """The findings cell of one row, opened (the grid loads a row's list of findings when it is opened)."""
+    """The findings cell of one row, opened (the grid loads a row's list of findings when it is opened); with
+    ``seg`` and ``v``, once the document-level checks have seen that version of the segment (after a save)."""
     session = get_session()
     link = queries.get_or_404(session, Link, link_id, "link")
+    seg_id = request.args.get("seg", type=int)
+    if seg_id is not None:  # a save's answer asking for the document-level checks that follow it
+        seg = queries.get_or_404(session, Segment, seg_id, "segment")
+        if seg.document_id != link.document_id:
+            raise InputError("that segment belongs to another document")
+        cell = awaited_findings(session, link, seg, request.args.get("v", 0, type=int),
+                                request.args.get("since", 0, type=int))
+        return cell if cell is not None else ("", 204)  # not yet: the cell asks again
     return findings_td(session, link)
 
 

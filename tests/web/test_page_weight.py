@@ -39,7 +39,8 @@ def test_a_page_of_200_links_stays_light(client, auth, session):
     assert page.count("<textarea") == 1  # the one shared editor, in <template id="en-editor">
     assert page.count('name="csrf_token"') <= 2  # the editor's and the log-out form's
     # Each paragraph's text travels once, in its view, and is given back exactly (the editor reads it there).
-    views = dict(re.findall(r'<div class="en-cell" id="seg-(\d+)".*?<div class="en-view[^>]*>(.*?)</div>', page, re.S))
+    views = dict(re.findall(r'<div class="en-cell" id="seg-(\d+)".*?<div id="view-\d+" class="en-view[^>]*>(.*?)</div>',
+                            page, re.S))
     segments = {str(s.id): s.text for s in queries.document_segments(session, doc_id, "en")}
     assert len(views) >= 200
     for seg_id, view in views.items():

@@ -1,0 +1,91 @@
+"""Document re-checks off the request path: after a save, the document-level checks run in the background.
+
+A save answers at once with its own row's per-link findings (``findings.link_findings_now``); the checks that
+look at the whole document (drift, consistency, numbering across rows) follow here, in one thread per process.
+Saves that arrive close together share one run: at most one run per document starts every ``min_gap``
+seconds, and every save that commits before a run starts is in it, so a busy document costs at most one run's
+CPU per ``min_gap`` whatever the number of reviewers (a run after a quiet spell starts at once). The grid asks
+again for the row's findings until a run that saw the save has finished (``findings.latest_findings``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from app.services import findings
+
+log = logging.getLogger(__name__)
+
+DELAY_SECONDS = 0.0  # a run waits this long after the save that asks for it
+MIN_GAP_SECONDS = 0.5  # at most one run per document this often (a run of 2,000 links: about 0.1 s of CPU)
+
+
+class Rechecker:
+    """The background re-checks of one process: ``request(document_id)`` after a save has committed."""
+
+    def __init__(self, make_session: Callable, delay: float = DELAY_SECONDS, min_gap: float = MIN_GAP_SECONDS):
+        self.make_session = make_session
+        self.delay, self.min_gap = delay, min_gap
+        self._due: dict[int, float] = {}  # document id -> when its pending run may start (monotonic)
+        self._last_start: dict[int, float] = {}
+        self._failures: dict[int, str] = {}  # document id -> why its last run failed
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._running: int | None = None  # the document being checked now
+        self.runs = 0  # completed runs (for tests and the benchmarks)
+
+    def request(self, document_id: int) -> None:
+        """Ask for a run that sees everything committed so far (call it after the commit)."""
+        with self._wake:
+            if document_id not in self._due:  # a pending run has not started yet: it will see this commit too
+                now = time.monotonic()
+                self._due[document_id] = max(now + self.delay, self._last_start.get(document_id, 0) + self.min_gap)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="duizhao-recheck", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def failure(self, document_id: int) -> str | None:
+        """Why the last run of this document failed, or None."""
+        return self._failures.get(document_id)
+
+    def pending(self, document_id: int) -> bool:
+        """Whether a run of the document is waiting to start."""
+        with self._wake:
+            return document_id in self._due
+
+    def busy(self, document_id: int) -> bool:
+        """Whether a run of the document is waiting to start or running."""
+        with self._wake:
+            return document_id in self._due or document_id == self._running
+
+    def _next(self) -> int:
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                ready = [d for d, due in self._due.items() if due <= now]
+                if ready:
+                    doc = min(ready, key=self._due.__getitem__)
+                    del self._due[doc]  # a save from now on asks for the next run
+                    self._last_start[doc] = now
+                    self._running = doc
+                    return doc
+                wait = min(self._due.values()) - now if self._due else None
+                self._wake.wait(timeout=wait)
+
+    def _loop(self) -> None:
+        while True:
+            doc = self._next()
+            try:
+                with self.make_session() as session:
+                    findings.document_findings(session, doc)
+                self._failures.pop(doc, None)
+            except Exception as exc:  # noqa: BLE001 -- a failed run is reported to the grid, never raised in a thread
+                log.exception("re-check of document %s failed", doc)
+                self._failures[doc] = f"{type(exc).__name__}: {exc}"[:300]
+            with self._wake:
+                self._running = None
+                self.runs += 1

@@ -1,0 +1,226 @@
+"""A save answers with its own row's per-link checks at once; the document-level checks follow in the background
+(services/recheck.py) and the row's findings cell asks for them until a run has seen the save."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import time
+
+import pytest
+
+from app.checks.runner import PER_LINK_CHECKS
+from app.services import findings
+from app.services.recheck import Rechecker
+from app.storage import queries
+from app.storage.models import Link, Segment
+
+POLL = re.compile(r'hx-get="([^"]*/findings\?[^"]*seg=[^"]*)" hx-trigger="every (\d+)ms"')
+
+
+def _save(client, auth, seg_id, text, base):
+    return client.post(f"/segments/{seg_id}", data={"text": text, "base_version": base, "csrf_token": auth.token("/")},
+                       headers={"HX-Request": "true"})
+
+
+def _row_with_document_findings(session, doc_id):
+    """A link of the demo with a document-level finding and one English paragraph, and that paragraph."""
+    found = findings.document_findings(session, doc_id)
+    for link_id, fs in found.by_link.items():
+        link = session.get(Link, link_id)
+        en = [m.segment for m in link.members if m.segment.side == "en"]
+        if len(en) == 1 and any(f.check not in PER_LINK_CHECKS for f in fs):
+            return link, en[0]
+    raise AssertionError("the demo has no row with a document-level finding")
+
+
+def _checks_in(cell: str) -> list[str]:
+    return sorted(re.findall(r"<code>([a-z.-]+)</code>", cell))
+
+
+def _follow(client, answer: str, seconds: float = 20.0) -> str:
+    """Ask for the row's findings as the grid does (every poll interval; 204: not yet) until they come."""
+    deadline = time.monotonic() + seconds
+    found = POLL.search(answer)
+    assert found
+    while True:
+        assert time.monotonic() < deadline, "the document checks never came"
+        time.sleep(int(found.group(2)) / 1000)
+        response = client.get(html.unescape(found.group(1)), headers={"HX-Request": "true"})
+        if response.status_code != 204:
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
+
+
+def test_save_answers_with_its_rows_checks_and_the_document_checks_follow(app, client, auth, session, demo_doc):
+    auth.login("rita", "reviewer-pass-1")
+    link, seg = _row_with_document_findings(session, demo_doc)
+    text = seg.text + " It followed the Maple Bridge experience."  # a forbidden rendering: a per-link finding
+    answer = _save(client, auth, seg.id, text, seg.version).get_data(as_text=True)
+    assert 'class="findings pending"' in answer and POLL.search(answer)
+    first = _checks_in(answer)
+    assert "term.forbidden" in first  # the row's own checks are in the answer at once
+    assert all(c in PER_LINK_CHECKS for c in first)  # and only those
+    assert "document checks" in answer and "running" in answer
+
+    done = _follow(client, answer)
+    assert 'class="findings pending"' not in done and f'id="view-{seg.id}" hx-swap-oob="true"' in done
+    assert not POLL.search(done)  # the complete cell asks no more
+    session.expire_all()
+    expected = sorted(f.check for f in findings.document_findings(session, demo_doc).by_link[link.id])
+    assert any(c not in PER_LINK_CHECKS for c in expected)
+    # identical findings are one line (×N): compare the checks present
+    assert sorted(set(_checks_in(done))) == sorted(set(expected))
+    assert app.extensions["duizhao.rechecker"].runs >= 1
+
+
+def test_the_per_link_answer_equals_the_per_link_part_of_a_full_run(session, demo_doc):
+    full = findings.document_findings(session, demo_doc)
+    with findings._LOCK:
+        findings._RESULTS.clear()  # no complete run: every link gets its per-link checks alone
+    links = queries.document_links(session, demo_doc)
+    assert len(links) > 10
+    seen = 0
+    for link in links:
+        now = findings.link_findings_now(session, link)
+        assert now.pending
+        mine = sorted((f.check, f.message, f.key, f.zh_span, f.en_span, f.row) for f in now.by_link.get(link.id, []))
+        theirs = sorted((f.check, f.message, f.key, f.zh_span, f.en_span, f.row)
+                        for f in full.by_link.get(link.id, []) if f.check in PER_LINK_CHECKS)
+        assert mine == theirs, link.position
+        seen += len(mine)
+        # the spans sit on the same segments
+        for spans in ("en_spans", "zh_spans"):
+            got = {sid: sorted((a, b, f.key) for a, b, f in v) for sid, v in getattr(now, spans).items()}
+            want = {sid: sorted((a, b, f.key) for a, b, f in v if f.check in PER_LINK_CHECKS)
+                    for sid, v in getattr(full, spans).items() if sid in got or any(
+                        f.check in PER_LINK_CHECKS and f in full.by_link.get(link.id, []) for _a, _b, f in v)}
+            assert got == {k: v for k, v in want.items() if v}
+    assert seen > 10
+
+
+def test_a_complete_run_answers_at_once_when_it_saw_the_document_as_it_is(session, demo_doc):
+    full = findings.document_findings(session, demo_doc)
+    link = queries.document_links(session, demo_doc)[3]
+    assert findings.link_findings_now(session, link) is full
+
+
+def test_the_cell_gives_up_with_a_message_when_the_run_fails(app, client, auth, session, demo_doc, monkeypatch):
+    auth.login("rita", "reviewer-pass-1")
+    _link, seg = _row_with_document_findings(session, demo_doc)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    rechecker = app.extensions["duizhao.rechecker"]
+    monkeypatch.setattr(findings, "document_findings", broken)
+    answer = _save(client, auth, seg.id, seg.text + " Checked.", seg.version).get_data(as_text=True)
+    deadline = time.monotonic() + 10
+    while rechecker.failure(demo_doc) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    url = html.unescape(POLL.search(answer).group(1))
+    cell = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "disk on fire" in cell and "reload the page" in cell and not POLL.search(cell)
+    # the save itself stands
+    session.expire_all()
+    assert session.get(Segment, seg.id).text.endswith(" Checked.")
+
+
+@pytest.mark.parametrize("saves", [40])
+def test_saves_close_together_share_runs(monkeypatch, saves):
+    calls: list[float] = []
+    done = threading.Event()
+
+    class FakeSession:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def run(_session, doc_id):
+        calls.append(time.monotonic())
+        time.sleep(0.05)  # a run's work
+        if len(calls) >= 2:
+            done.set()
+
+    monkeypatch.setattr(findings, "document_findings", run)
+    rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.3)
+    began = time.monotonic()
+    last_request = 0.0
+    for _ in range(saves):  # 40 saves over about 1 s
+        rechecker.request(7)
+        last_request = time.monotonic()
+        time.sleep(0.025)
+    deadline = time.monotonic() + 5
+    while (not calls or calls[-1] < last_request) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    span = last_request - began
+    assert calls and calls[-1] >= last_request  # a run started after the last save: it saw every save
+    assert len(calls) <= span / 0.3 + 2  # far fewer runs than saves
+    assert all(b - a >= 0.3 - 0.01 for a, b in zip(calls, calls[1:], strict=False))  # the gap holds
+
+
+def test_a_failed_run_is_recorded_and_cleared_by_the_next(monkeypatch):
+    state = {"fail": True}
+
+    class FakeSession:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def run(_session, _doc_id):
+        if state["fail"]:
+            raise ValueError("no such table")
+
+    monkeypatch.setattr(findings, "document_findings", run)
+    rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.05)
+    rechecker.request(3)
+    deadline = time.monotonic() + 5
+    while rechecker.failure(3) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert "no such table" in rechecker.failure(3)
+    state["fail"] = False
+    rechecker.request(3)
+    while rechecker.failure(3) is not None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+@pytest.mark.browser
+def test_the_grid_shows_the_document_checks_after_a_save(live_server, browser_page, app):
+    from playwright.sync_api import expect
+
+    from tests.web.conftest import open_document
+
+    base, doc_id = live_server
+    page = browser_page
+    with app.app_context():
+        session = app.extensions["duizhao.sessionmaker"]()
+        link, seg = _row_with_document_findings(session, doc_id)
+        later = sorted({f.check for f in findings.document_findings(session, doc_id).by_link[link.id]
+                        if f.check not in PER_LINK_CHECKS})
+        session.close()
+    open_document(page, base, doc_id)
+    row = page.locator(f"#row-{link.position + 1}")
+    row.locator(".en-view").click()
+    box = row.locator("textarea[name=text]")
+    box.fill(box.input_value() + " Checked.")
+    box.focus()
+    page.keyboard.press("Control+Enter")
+    row.locator(".saved").wait_for()
+    cell = row.locator("td.findings")
+    # the answer's cell is the row's own checks; the document checks come in the same cell without a reload
+    expect(cell).to_have_class("findings pending")  # the save's answer: the document checks are on their way
+    expect(cell).to_have_class("findings", timeout=15_000)
+    # the swap took nothing from the reviewer: the editor moved on to the next row and keeps the focus
+    expect(page.locator(f"#row-{link.position + 2} textarea[name=text]")).to_be_focused()
+    cell.locator("summary").click()
+    for check in later:
+        expect(cell.locator("code", has_text=check).first).to_be_visible()
+    assert "Checked." in row.locator(".en-view").inner_text()
