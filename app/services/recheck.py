@@ -2,9 +2,11 @@
 
 A save answers at once with its own row's per-link findings (``findings.link_findings_now``); the checks that
 look at the whole document (drift, consistency, numbering across rows) follow here, in one thread per process.
-Saves that arrive close together share one run: at most one run per document starts every ``min_gap``
-seconds, and every save that commits before a run starts is in it, so a busy document costs at most one run's
-CPU per ``min_gap`` whatever the number of reviewers (a run after a quiet spell starts at once). The grid asks
+Saves that arrive close together share one run: every save that commits before a run starts is in it, and the
+next run of the document starts no sooner than ``min_gap`` seconds after the last one started, and no sooner
+than its duration allows for the runs to take at most ``max_share`` of the time (a long run, such as one that
+re-trains consistency.term's word alignment, spaces the next ones out): whatever the number of reviewers, the
+re-checks leave most of the process to the requests. A run after a quiet spell starts at once. The grid asks
 again for the row's findings until a run that saw the save has finished (``findings.latest_findings``).
 """
 
@@ -21,14 +23,17 @@ log = logging.getLogger(__name__)
 
 DELAY_SECONDS = 0.0  # a run waits this long after the save that asks for it
 MIN_GAP_SECONDS = 0.5  # at most one run per document this often (a run of 2,000 links: about 0.1 s of CPU)
+MAX_SHARE = 0.3  # and the runs of a document take at most this share of the time
 
 
 class Rechecker:
     """The background re-checks of one process: ``request(document_id)`` after a save has committed."""
 
-    def __init__(self, make_session: Callable, delay: float = DELAY_SECONDS, min_gap: float = MIN_GAP_SECONDS):
+    def __init__(self, make_session: Callable, delay: float = DELAY_SECONDS, min_gap: float = MIN_GAP_SECONDS,
+                 max_share: float = MAX_SHARE):
         self.make_session = make_session
-        self.delay, self.min_gap = delay, min_gap
+        self.delay, self.min_gap, self.max_share = delay, min_gap, max_share
+        self._gap: dict[int, float] = {}  # document id -> the gap its last run's duration asks for
         self._due: dict[int, float] = {}  # document id -> when its pending run may start (monotonic)
         self._last_start: dict[int, float] = {}
         self._failures: dict[int, str] = {}  # document id -> why its last run failed
@@ -42,7 +47,8 @@ class Rechecker:
         with self._wake:
             if document_id not in self._due:  # a pending run has not started yet: it will see this commit too
                 now = time.monotonic()
-                self._due[document_id] = max(now + self.delay, self._last_start.get(document_id, 0) + self.min_gap)
+                gap = max(self.min_gap, self._gap.get(document_id, 0.0))
+                self._due[document_id] = max(now + self.delay, self._last_start.get(document_id, -gap) + gap)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="duizhao-recheck", daemon=True)
                 self._thread.start()
@@ -79,6 +85,7 @@ class Rechecker:
     def _loop(self) -> None:
         while True:
             doc = self._next()
+            began = time.monotonic()
             try:
                 with self.make_session() as session:
                     findings.document_findings(session, doc)
@@ -88,4 +95,5 @@ class Rechecker:
                 self._failures[doc] = f"{type(exc).__name__}: {exc}"[:300]
             with self._wake:
                 self._running = None
+                self._gap[doc] = (time.monotonic() - began) / self.max_share
                 self.runs += 1

@@ -224,3 +224,33 @@ def test_the_grid_shows_the_document_checks_after_a_save(live_server, browser_pa
     for check in later:
         expect(cell.locator("code", has_text=check).first).to_be_visible()
     assert "Checked." in row.locator(".en-view").inner_text()
+
+
+def test_long_runs_space_the_next_ones_out(monkeypatch):
+    calls: list[tuple[float, float]] = []
+
+    class FakeSession:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def run(_session, _doc_id):
+        began = time.monotonic()
+        time.sleep(0.2)  # a long run (a re-trained word alignment)
+        calls.append((began, time.monotonic()))
+
+    monkeypatch.setattr(findings, "document_findings", run)
+    rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.05, max_share=0.25)
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:  # saves all the time
+        rechecker.request(5)
+        time.sleep(0.01)
+    while rechecker.busy(5):
+        time.sleep(0.02)
+    starts = [a for a, _ in calls]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    # once a run's length is known, runs take at most a quarter of the time (the first one's was not known)
+    assert len(calls) >= 3 and all(g >= 0.2 / 0.25 - 0.02 for g in gaps[1:]), gaps
+    assert len(calls) <= 3.0 / 0.8 + 3  # the first two back to back, one every 0.8 s, one after the last save
