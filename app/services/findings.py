@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -475,6 +476,13 @@ def row_lines(row_findings: list[Finding]) -> list[tuple[Finding, int, list[str]
     for f in row_findings:
         lines.setdefault((f.check, f.message), []).append(f)
     return [(same[0], len(same), list(dict.fromkeys(x.key for x in same))) for same in lines.values()]
+
+
+def row_signature(row_findings: list[Finding]) -> str:
+    """A short fingerprint of a row's findings as shown (check, severity, message, key): the grid sends the ones it
+    shows, and gets back the rows whose findings have changed since (after a save's re-check)."""
+    text = "\n".join(sorted(f"{f.check}\t{f.severity}\t{f.key}\t{f.message}" for f in row_findings))
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
 def _excerpt(text: str, span: tuple[int, int] | None, offsets=None) -> tuple[str, str, str]:

@@ -103,6 +103,11 @@ def document_revisions(session: Session, document_id: int) -> list[Revision]:
     return _revisions(session, Revision.document_id == document_id, Revision.created_at, Revision.id)
 
 
+def links_of_document(session: Session, document_id: int, ids) -> list[Link]:
+    """The links of the document among ``ids`` (ids of other documents are left out)."""
+    return list(session.scalars(select(Link).where(Link.id.in_(list(ids)), Link.document_id == document_id)))
+
+
 def revision_count(session: Session, segment_id: int) -> int:
     """Number of revisions of one segment."""
     return session.scalar(select(func.count(Revision.id)).where(Revision.segment_id == segment_id)) or 0

@@ -67,11 +67,14 @@ POLL_MS = 500  # how often a findings cell asks for the document-level checks af
 GIVE_UP_SECONDS = 30  # after this long it stops asking and says so
 
 
-def awaited_findings(session, link: Link, seg: Segment, version: int, since_ms: int):
+def awaited_findings(session, link: Link, seg: Segment, version: int, since_ms: int,
+                     shown: dict[int, str] | None = None):
     """What a save's findings cell gets when it asks again: the complete findings once a run has seen ``version``
     of ``seg`` (with the English view's highlights, out of band, when the cell still shows that version); None
     (nothing to swap: ask again) while the run is on its way, asking for one if none is (another process made the
-    save); after ``GIVE_UP_SECONDS``, or when the run failed, the row's own checks with a message."""
+    save); after ``GIVE_UP_SECONDS``, or when the run failed, the row's own checks with a message. ``shown``: the
+    other rows in the reviewer's view (link id -> ``row_signature`` of the findings the grid shows); those whose
+    findings the save changed (a drift count, a consistency finding) come too, out of band."""
     latest = findings.latest_findings(session, link.document_id)
     complete = latest if latest is not None and latest.saw(seg.id, version) else None
     rechecker = current_app.extensions["duizhao.rechecker"]
@@ -87,12 +90,17 @@ def awaited_findings(session, link: Link, seg: Segment, version: int, since_ms: 
         complete = now
     if complete is not None:
         html = findings_td(session, link, found=complete, opened=False)  # as the save's answer left it
+        oob = ""
         if seg.version == version:
             extra = _codes(session, seg, link)
-            html += "<template>" + render_template(
-                "review/_en_view.html", seg=seg, view_oob=True,
-                marks=complete.prepare_marks([seg]).marks.get(seg.id), **extra) + "</template>"
-        return html
+            oob += render_template("review/_en_view.html", seg=seg, view_oob=True,
+                                   marks=complete.prepare_marks([seg]).marks.get(seg.id), **extra)
+        changed = [lid for lid, sig in (shown or {}).items()
+                   if lid != link.id and sig != findings.row_signature(complete.by_link.get(lid, []))]
+        if changed:
+            for other in queries.links_of_document(session, link.document_id, changed):
+                oob += findings_td(session, other, oob=True, found=complete, opened=False)
+        return html + ("<template>" + oob + "</template>" if oob else "")
     now = findings.link_findings_now(session, link)
     return render_template("review/_findings.html", link=link, open=True, row_findings=now.by_link.get(link.id, []),
                            codes=inline.link_codes(session, link.document_id, link.id), pending=True,

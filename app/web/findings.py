@@ -23,6 +23,7 @@ from app.web.helpers import document_or_404, is_htmx, requires
 bp = Blueprint("findings", __name__)
 PANE_OCCURRENCES = 20  # occurrences the side panel lists per group; the page lists them all
 bp.add_app_template_global(findings.row_lines, "finding_lines")
+bp.add_app_template_global(findings.row_signature, "findings_sig")
 bp.add_app_template_global(sentences.sentence_marks, "sentence_marks")
 
 

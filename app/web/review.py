@@ -146,9 +146,19 @@ def findings_cell(link_id: int):
         if seg.document_id != link.document_id:
             raise InputError("that segment belongs to another document")
         cell = awaited_findings(session, link, seg, request.args.get("v", 0, type=int),
-                                request.args.get("since", 0, type=int))
+                                request.args.get("since", 0, type=int), _shown_rows(request.args.get("rows", "")))
         return cell if cell is not None else ("", 204)  # not yet: the cell asks again
     return findings_td(session, link)
+
+
+def _shown_rows(value: str) -> dict[int, str]:
+    """``rows=12:0a1b2c3d,13:...`` (the rows in view and their findings' signatures), at most a page of them."""
+    out = {}
+    for item in value.split(",")[:current_app.config["PAGE_SIZE"]]:
+        lid, _, sig = item.partition(":")
+        if lid.isdigit() and len(sig) <= 16:
+            out[int(lid)] = sig
+    return out
 
 
 @bp.route("/documents/<int:doc_id>/dismiss", methods=["POST"])

@@ -7,6 +7,7 @@ import html
 import re
 import threading
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -207,6 +208,8 @@ def test_the_grid_shows_the_document_checks_after_a_save(live_server, browser_pa
                         if f.check not in PER_LINK_CHECKS})
         session.close()
     open_document(page, base, doc_id)
+    asks: list[str] = []
+    page.on("request", lambda r: asks.append(r.url) if "seg=" in r.url else None)
     row = page.locator(f"#row-{link.position + 1}")
     row.locator(".en-view").click()
     box = row.locator("textarea[name=text]")
@@ -224,6 +227,10 @@ def test_the_grid_shows_the_document_checks_after_a_save(live_server, browser_pa
     for check in later:
         expect(cell.locator("code", has_text=check).first).to_be_visible()
     assert "Checked." in row.locator(".en-view").inner_text()
+    # the cell's asks name the other rows in view with their findings' signatures (the saved row's is left out)
+    shown = dict(item.split(":") for item in parse_qs(urlparse(asks[-1]).query)["rows"][0].split(","))
+    assert len(shown) >= 3 and str(link.id) not in shown
+    assert all(len(sig) == 8 for sig in shown.values())
 
 
 def test_long_runs_space_the_next_ones_out(monkeypatch):
@@ -254,3 +261,39 @@ def test_long_runs_space_the_next_ones_out(monkeypatch):
     # once a run's length is known, runs take at most a quarter of the time (the first one's was not known)
     assert len(calls) >= 3 and all(g >= 0.2 / 0.25 - 0.02 for g in gaps[1:]), gaps
     assert len(calls) <= 3.0 / 0.8 + 3  # the first two back to back, one every 0.8 s, one after the last save
+
+
+def test_rows_in_view_whose_findings_the_save_changed_come_with_the_answer(client, auth, session, demo_doc):
+    """A save that adds a rendering of a drifting term changes the drift finding of the term's first row."""
+    auth.login("rita", "reviewer-pass-1")
+    before = findings.document_findings(session, demo_doc)
+    drift = next(f for f in before.findings if f.check == "term.drift")
+    first = next(lid for lid, fs in before.by_link.items() if drift in fs)
+    rendering = drift.extra["renderings"][0]["text"]
+    other = next(link for link in queries.document_links(session, demo_doc)  # a row with the term in its Chinese
+                 if link.id != first and len([m for m in link.members if m.segment.side == "en"]) == 1
+                 and any(drift.extra["term"] in m.segment.text for m in link.members if m.segment.side == "zh"))
+    seg = next(m.segment for m in other.members if m.segment.side == "en")
+    old = {first: findings.row_signature(before.by_link[first])}
+    answer = _save(client, auth, seg.id, seg.text + f" It follows the {rendering}.", seg.version).get_data(
+        as_text=True)
+    url = html.unescape(POLL.search(answer).group(1))
+    shown = ",".join(f"{lid}:{sig}" for lid, sig in old.items())
+    deadline = time.monotonic() + 20
+    while True:
+        response = client.get(f"{url}&rows={shown}", headers={"HX-Request": "true"})
+        if response.status_code == 200:
+            break
+        assert response.status_code == 204 and time.monotonic() < deadline
+        time.sleep(0.1)
+    done = response.get_data(as_text=True)
+    session.expire_all()
+    after = findings.document_findings(session, demo_doc)
+    assert findings.row_signature(after.by_link[first]) != old[first]  # the drift count moved
+    assert f'id="findings-{first}" data-sig="{findings.row_signature(after.by_link[first])}"' in done.replace(
+        ' hx-swap-oob="true"', "")
+    # a row shown as it is does not travel again
+    unchanged = next(lid for lid in after.by_link if lid not in (first, other.id))
+    response = client.get(f"{url}&rows={unchanged}:{findings.row_signature(after.by_link[unchanged])}",
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 200 and f'id="findings-{unchanged}"' not in response.get_data(as_text=True)

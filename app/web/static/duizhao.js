@@ -388,16 +388,34 @@
     openFromHash();
   });
 
+  function rowsInView(table) {
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    return Array.from(table.querySelectorAll("tbody > tr[data-link]")).filter(function (tr) {
+      var box = tr.getBoundingClientRect();
+      return box.bottom > 0 && box.top < height;
+    });
+  }
+
   function refreshVisibleRows() {
     var table = document.querySelector("table.pairs[data-rows]");
     if (!table) return;
-    var height = window.innerHeight || document.documentElement.clientHeight;
-    var ids = Array.from(table.querySelectorAll("tbody > tr[data-link]")).filter(function (tr) {
-      var box = tr.getBoundingClientRect();
-      return box.bottom > 0 && box.top < height && !tr.querySelector("form.en-form");
-    }).map(function (tr) { return tr.dataset.link; });
+    var ids = rowsInView(table).filter(function (tr) { return !tr.querySelector("form.en-form"); })
+      .map(function (tr) { return tr.dataset.link; });
     if (ids.length) htmx.ajax("GET", table.dataset.rows + "?links=" + ids.join(","), {target: "body", swap: "none"});
   }
+
+  // A saved row's findings cell asks for the document checks that follow the save; it says which rows are in view
+  // and what their findings are (a signature), so that the rows the save changed (a drift count elsewhere) come too.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (!(elt && elt.matches && elt.matches("td.findings.pending[hx-get]"))) return;
+    var table = elt.closest("table.pairs");
+    if (!table) return;
+    evt.detail.parameters.rows = rowsInView(table).map(function (tr) {
+      var td = tr.querySelector("td.findings[data-sig]");
+      return td && td !== elt ? tr.dataset.link + ":" + td.dataset.sig : null;
+    }).filter(Boolean).join(",");
+  });
 
   function cancel(form) {
     var area = box(form);
