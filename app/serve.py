@@ -36,6 +36,7 @@ def main(argv=None) -> int:
         serve(app, host=args.host, port=args.port, threads=args.threads)
     finally:
         jobs.stop_consumer(consumer, timeout=10)
+        app.extensions["duizhao.rechecker"].stop(timeout=10)
     return 0
 
 

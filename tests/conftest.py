@@ -111,6 +111,12 @@ def app(database_url, tmp_path):
                               # jobs run in the submitting request (tests/web/test_jobs_web.py uses real queues)
                               "QUEUE_URL": "immediate"})
     yield application
+    close_app(application)
+
+
+def close_app(application) -> None:
+    """End the app's background re-checks (a run still going holds a connection), then close its engine."""
+    application.extensions["duizhao.rechecker"].stop()
     application.extensions["duizhao.engine"].dispose()
 
 

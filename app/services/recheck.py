@@ -40,11 +40,14 @@ class Rechecker:
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._running: int | None = None  # the document being checked now
+        self._stopping = False
         self.runs = 0  # completed runs (for tests and the benchmarks)
 
     def request(self, document_id: int) -> None:
         """Ask for a run that sees everything committed so far (call it after the commit)."""
         with self._wake:
+            if self._stopping:
+                return
             if document_id not in self._due:  # a pending run has not started yet: it will see this commit too
                 now = time.monotonic()
                 gap = max(self.min_gap, self._gap.get(document_id, 0.0))
@@ -53,6 +56,16 @@ class Rechecker:
                 self._thread = threading.Thread(target=self._loop, name="duizhao-recheck", daemon=True)
                 self._thread.start()
             self._wake.notify()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let a run in progress finish, drop the pending ones and end the thread (before the engine goes)."""
+        with self._wake:
+            self._stopping = True
+            self._due.clear()
+            self._wake.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     def failure(self, document_id: int) -> str | None:
         """Why the last run of this document failed, or None."""
@@ -68,9 +81,9 @@ class Rechecker:
         with self._wake:
             return document_id in self._due or document_id == self._running
 
-    def _next(self) -> int:
+    def _next(self) -> int | None:
         with self._wake:
-            while True:
+            while not self._stopping:
                 now = time.monotonic()
                 ready = [d for d, due in self._due.items() if due <= now]
                 if ready:
@@ -81,10 +94,13 @@ class Rechecker:
                     return doc
                 wait = min(self._due.values()) - now if self._due else None
                 self._wake.wait(timeout=wait)
+            return None
 
     def _loop(self) -> None:
         while True:
             doc = self._next()
+            if doc is None:
+                return
             began = time.monotonic()
             try:
                 with self.make_session() as session:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app import create_app, jobs
 from app.storage.models import Document, Job, Link
+from tests.conftest import close_app
 from tests.web.conftest import login
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def app(database_url, tmp_path):
     consumer = jobs.start_consumer(application.extensions["duizhao.queue"], workers=2)
     yield application
     jobs.stop_consumer(consumer, timeout=30)
-    application.extensions["duizhao.engine"].dispose()
+    close_app(application)
 
 
 @pytest.fixture

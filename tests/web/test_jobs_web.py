@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app import create_app, jobs
 from app.storage import jobs as store
 from app.storage.models import Document, Job, JobFile, Project, User
-from tests.conftest import TEST_ALIGNER
+from tests.conftest import TEST_ALIGNER, close_app
 from tests.jobs.conftest import REDIS_URL, redis_or_skip, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def app(request, database_url, tmp_path):
     if queue.kind == "redis":
         queue.huey.storage.flush_all()
     queue.dispose()
-    application.extensions["duizhao.engine"].dispose()
+    close_app(application)
 
 
 def _post(client, auth, zh=("zh.txt", ZH), en=("en.txt", EN), project="Queued", title=""):

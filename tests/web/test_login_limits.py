@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from app import services
-from tests.conftest import PASSWORDS, AuthActions
+from tests.conftest import PASSWORDS, AuthActions, close_app
 
 
 def _app(database_url, tmp_path, monkeypatch, **overrides):
@@ -48,7 +48,7 @@ def test_failed_logins_per_address(database_url, tmp_path, monkeypatch):
     for name in ("rita", "tom", "nobody"):
         assert auth.login(name, "wrong-password").status_code == 401
     assert auth.login("admin").status_code == 429
-    app.extensions["duizhao.engine"].dispose()
+    close_app(app)
 
 
 def _redis_url() -> str | None:
@@ -83,7 +83,7 @@ def test_two_processes_share_counts_through_redis(database_url, tmp_path, monkey
     assert keys  # the counts really are in Redis
     client.delete(*keys)
     for app in (first, second):
-        app.extensions["duizhao.engine"].dispose()
+        close_app(app)
 
 
 def test_unknown_user_takes_as_long_as_a_known_one(session):

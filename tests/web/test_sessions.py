@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.storage.models import User
-from tests.conftest import PASSWORDS, AuthActions, csrf_token
+from tests.conftest import PASSWORDS, AuthActions, close_app, csrf_token
 
 
 def _second_client(app):
@@ -89,7 +89,7 @@ def test_secure_cookies_when_asked(database_url, tmp_path, monkeypatch):
     response = AuthActions(app.test_client()).login("rita")
     assert "Secure" in response.headers["Set-Cookie"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    app.extensions["duizhao.engine"].dispose()
+    close_app(app)
 
 
 def test_session_lifetime_is_a_setting(database_url, tmp_path, monkeypatch):
@@ -100,4 +100,4 @@ def test_session_lifetime_is_a_setting(database_url, tmp_path, monkeypatch):
     assert app.permanent_session_lifetime.total_seconds() == 7200
     response = AuthActions(app.test_client()).login("rita")
     assert "Expires=" in response.headers["Set-Cookie"]
-    app.extensions["duizhao.engine"].dispose()
+    close_app(app)
