@@ -461,6 +461,12 @@ class FindingsReport:
         return next((g for c in self.checks for g in c.groups if g.ident == ident), None)
 
 
+def only_group(report: FindingsReport, group: FindingGroup) -> FindingsReport:
+    """The report reduced to one of its groups (its severity counts stay those of the whole document)."""
+    check = next(c for c in report.checks if group in c.groups)
+    return FindingsReport([CheckGroup(check.check, check.name, [group])], report.severities, report.severity)
+
+
 def group_key(f: Finding) -> tuple[str, str]:
     """What a finding is about, for grouping: (key, label) from its term or word, else its message."""
     for name in GROUP_EXTRAS:

@@ -21,7 +21,8 @@ from app.web.db import get_session
 from app.web.helpers import document_or_404, is_htmx, requires
 
 bp = Blueprint("findings", __name__)
-PANE_OCCURRENCES = 20  # occurrences the side panel lists per group; the page lists them all
+PANE_OCCURRENCES = 20  # occurrences the side panel lists per group
+PAGE_OCCURRENCES = 100  # and the page (a group alone, ``?group=``, lists them all)
 bp.add_app_template_global(findings.row_lines, "finding_lines")
 bp.add_app_template_global(findings.row_signature, "findings_sig")
 bp.add_app_template_global(sentences.sentence_marks, "sentence_marks")
@@ -42,12 +43,20 @@ def _report(session, doc, severity: str):
 
 @bp.route("/documents/<int:doc_id>/findings")
 def report(doc_id: int):
-    """Open findings grouped by check, then by term or message, with each occurrence's row (pane or page)."""
+    """Open findings grouped by check, then by term or message, with each occurrence's row (pane or page; the page
+    lists ``PAGE_OCCURRENCES`` a group, and ``?group=`` one group with all of its occurrences)."""
     session, doc = document_or_404(doc_id)
     qa = _report(session, doc, _severity())
     if is_htmx():
         return render_template("review/_qa.html", doc=doc, qa=qa, limit=PANE_OCCURRENCES)
-    return render_template("review/findings.html", doc=doc, qa=qa)
+    ident = request.args.get("group", "")
+    if ident:  # one group with every occurrence
+        group = qa.group(ident)
+        if group is None:
+            raise InputError("that group has no open findings (dismissed already?)")
+        qa = findings.only_group(qa, group)
+    return render_template("review/findings.html", doc=doc, qa=qa, limit=None if ident else PAGE_OCCURRENCES,
+                           group=ident)
 
 
 def _cells(session, doc_id: int, link_ids) -> Markup:

@@ -113,7 +113,32 @@ def test_the_pane_lists_a_few_occurrences_per_group_the_page_all(client, auth, d
     auth.login("rita")
     pane = _report_html(client, demo_doc)
     group = pane.split('data-group="term.forbidden/term:全国两会"')[1].split("</details>")[0]
-    assert group.count('class="qa-occ ') == 5 and "… 7 more: the full report" in group
+    assert group.count('class="qa-occ ') == 5 and "… 7 more: this group alone" in group
     page = client.get(f"/documents/{demo_doc}/findings").get_data(as_text=True)
     group = page.split('data-group="term.forbidden/term:全国两会"')[1].split("</details>")[0]
-    assert group.count('class="qa-occ ') == 12 and "more: the full report" not in group
+    assert group.count('class="qa-occ ') == 12 and "more: this group alone" not in group
+
+
+def test_the_page_lists_a_hundred_a_group_and_one_group_alone_all(client, auth, demo_doc, session, monkeypatch):
+    from app.web import findings as web_findings
+
+    monkeypatch.setattr(web_findings, "PAGE_OCCURRENCES", 5)
+    auth.login("rita")
+    page = client.get(f"/documents/{demo_doc}/findings").get_data(as_text=True)
+    group = page.split('data-group="term.forbidden/term:全国两会"')[1].split("</details>")[0]
+    assert group.count('class="qa-occ ') == 5
+    more = re.search(r'<a href="([^"]+)">… 7 more: this group alone</a>', group)
+    alone = client.get(html.unescape(more.group(1))).get_data(as_text=True)
+    assert alone.count('class="qa-occ ') == 12 and alone.count('class="qa-group ') == 1
+    assert "the whole report" in alone
+    assert client.get(f"/documents/{demo_doc}/findings?group=nothing/here").status_code == 400
+    # one form per group, a tick per occurrence: the ticked ones are dismissed
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline" id="(pick-[^"]+)">.*?name="csrf_token" '
+                     r'value="([^"]+)"', alone, re.S)
+    keys = re.findall(rf'<input type="checkbox" name="key" value="([^"]+)" form="{form.group(2)}">', alone)
+    assert len(keys) == 12 and alone.count('name="csrf_token"') <= 4
+    response = client.post(form.group(1), data={"csrf_token": form.group(3), "key": keys[:2], "severity": ""})
+    assert response.status_code == 302
+    open_keys = {f.key for f in findings.document_findings(session, demo_doc).findings}
+    ticked = set(keys[:2])  # identical findings share a key: a key dismisses all of them
+    assert not ticked & open_keys and set(keys) - ticked and set(keys) - ticked <= open_keys
