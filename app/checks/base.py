@@ -15,6 +15,7 @@ rows, or paragraphs of two plain files), so every message numbers places the sam
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -188,6 +189,68 @@ class Finding:
         if self.extra:
             d["extra"] = self.extra
         return d
+
+    def as_record(self) -> dict:
+        """Every field, as JSON data that :meth:`from_record` turns back into an equal finding (key and row
+        included; tuples stay tuples, unlike :meth:`as_dict`, which is the public JSON form)."""
+        return {
+            "check": self.check, "severity": str(self.severity), "message": self.message,
+            "zh_span": _tagged(self.zh_span), "en_span": _tagged(self.en_span), "suggestion": self.suggestion,
+            "extra": _tagged(self.extra), "link": _tagged(self.link), "zh_index": self.zh_index,
+            "en_index": self.en_index, "zh_text": self.zh_text, "en_text": self.en_text, "key": self.key,
+            "row": self.row,
+        }
+
+    @classmethod
+    def from_record(cls, d: dict) -> Finding:
+        """The finding :meth:`as_record` gave ``d`` for."""
+        issue = Issue(d["check"], Severity(d["severity"]), d["message"], _untagged(d["zh_span"]),
+                      _untagged(d["en_span"]), d["suggestion"], _untagged(d["extra"]))
+        return cls(issue, _untagged(d["link"]), d["zh_index"], d["en_index"], d["zh_text"], d["en_text"],
+                   key=d["key"], row=d["row"])
+
+
+# JSON keeps lists, string-keyed dicts and scalars; tuples and other dicts are tagged with a key no check uses.
+_TUPLE, _PAIRS = "\x00tuple", "\x00pairs"
+
+
+def _tagged(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value  # a str enum (Severity) is stored as its text
+    if isinstance(value, tuple):
+        return {_TUPLE: [_tagged(v) for v in value]}
+    if isinstance(value, list):
+        return [_tagged(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value) and not (len(value) == 1 and next(iter(value)) in (_TUPLE, _PAIRS)):
+            return {k: _tagged(v) for k, v in value.items()}
+        return {_PAIRS: [[_tagged(k), _tagged(v)] for k, v in value.items()]}
+    raise TypeError(f"a finding carries a {type(value).__name__}, which its record cannot keep")
+
+
+def _untagged(value):
+    if isinstance(value, list):
+        return [_untagged(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and _TUPLE in value:
+            return tuple(_untagged(v) for v in value[_TUPLE])
+        if len(value) == 1 and _PAIRS in value:
+            return {_untagged(k): _untagged(v) for k, v in value[_PAIRS]}
+        return {k: _untagged(v) for k, v in value.items()}
+    return value
+
+
+def dump_findings(findings: Iterable[Finding]) -> bytes:
+    """Findings as UTF-8 JSON (their records, in order)."""
+    return json.dumps([f.as_record() for f in findings], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def load_findings(data: bytes) -> list[Finding]:
+    """The findings ``dump_findings`` wrote; ValueError, KeyError or TypeError when ``data`` is not such a dump."""
+    records = json.loads(data.decode("utf-8"))
+    if not isinstance(records, list):
+        raise ValueError("not a list of findings")
+    return [Finding.from_record(d) for d in records]
 
 
 def finding_key(check: str, zh_text: str, en_text: str, zh_context: str = "", en_context: str = "") -> str:
