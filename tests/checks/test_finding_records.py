@@ -60,7 +60,22 @@ def test_what_a_record_cannot_keep_is_an_error():
         dump_findings([f])
 
 
-@pytest.mark.parametrize("data", [b"", b"{}", b"[{}]", b"\xff", json.dumps([{"check": "a"}]).encode()])
+def test_a_record_round_trips_alone(demo_findings):
+    f = next(f for f in demo_findings if f.extra and f.zh_span)
+    assert _same(Finding.from_record(json.loads(json.dumps(f.as_record()))), f)
+
+
+def test_a_dump_keeps_repeated_values_once(demo_findings):
+    dump = json.loads(dump_findings(demo_findings * 3))
+    assert len(dump["findings"]) == 3 * len(demo_findings)
+    assert len(dump["values"]) < 10 * len(demo_findings)  # ten shared fields a finding, each distinct value once
+    assert len(json.dumps(dump["values"])) < len(dump_findings(demo_findings)) + 1000
+
+
+@pytest.mark.parametrize("data", [b"", b"{}", b"[{}]", b"\xff", json.dumps([{"check": "a"}]).encode(),
+                                  b'{"values": [], "findings": [[0]]}',
+                                  b'{"values": ["a"], "findings": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]]}',
+                                  b'{"values": [], "findings": [[0,0,0,0,0,0,0,0,0,0,0,0,0,0]]}'])
 def test_a_broken_dump_is_an_error(data):
-    with pytest.raises((ValueError, KeyError, TypeError)):
+    with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
         load_findings(data)
