@@ -15,10 +15,12 @@ rows, or paragraphs of two plain files), so every message numbers places the sam
 from __future__ import annotations
 
 import enum
+import gc
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -257,9 +259,27 @@ def _untagged(value):
     return json.loads(json.dumps(value), object_hook=_untag)
 
 
+@contextmanager
+def _collector_paused():
+    """The cyclic garbage collector paused (and then resumed if it ran): a dump or a load allocates tens of
+    thousands of objects that form no cycles, and each collection they would set off scans the whole heap."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def dump_findings(findings: Iterable[Finding]) -> bytes:
     """Findings as UTF-8 JSON: their records, in order, with each repeated value written once in a table
     (``{"values": [...], "findings": [[...], ...]}``, a shared field holding its value's index)."""
+    with _collector_paused():
+        return _dump(findings)
+
+
+def _dump(findings: Iterable[Finding]) -> bytes:
     index: dict = {}
     values: list = []
     rows = []
@@ -281,6 +301,11 @@ def dump_findings(findings: Iterable[Finding]) -> bytes:
 def load_findings(data: bytes) -> list[Finding]:
     """The findings ``dump_findings`` wrote; ValueError, KeyError, IndexError or TypeError when ``data`` is not
     such a dump."""
+    with _collector_paused():
+        return _load(data)
+
+
+def _load(data: bytes) -> list[Finding]:
     dump = json.loads(data.decode("utf-8"), object_hook=_untag)
     if not isinstance(dump, dict) or not isinstance(dump.get("findings"), list):
         raise ValueError("not a dump of findings")
