@@ -213,7 +213,7 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
             hit = _RESULTS.get(key)
         if hit is not None and hit[0] == fingerprint:
             return hit[1]
-        complete = not checks
+        complete = checks is None  # a complete run (every check) is what is stored
         result = _stored_run(session, doc, url, fingerprint) if complete else None
         computed = result is None
         if computed:
