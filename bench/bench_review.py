@@ -1,10 +1,11 @@
 """Review screen on a long document: the demo repeated to about 2,000 links.
 
-Prints a table of wall times for import, loading the checks' dictionaries (as app.serve does at start), the
-first (cold) and a cached page of the review grid, the flagged filter, the drift report, the review report,
-one save (its answer, which holds the row's own checks, and the time until the background re-check of the
-document has seen it) and ten more saves spread over the document (their median), with the CPU time of each
-step.
+Prints a table of wall times for loading the checks' dictionaries (as app.serve does at start), import (which
+runs the checks once and stores the run), the first page of the review grid with the in-process caches cleared
+(the stored run is read), the same page served by a new Python process (the stored run read; and with it
+deleted, so every check runs), a cached page, the flagged filter, the drift report, the review report, one save
+(its answer, which holds the row's own checks, and the time until the background re-check of the document has
+seen it) and ten more saves spread over the document (their median), with the CPU time of each step.
 Usage: python bench/bench_review.py [--repeat N]
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,25 +24,58 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def child(url: str, doc_id: int, mode: str) -> int:
+    """``--child``: serve page 1 of the document once in this (new) process and print wall, CPU, status, bytes."""
+    from review_doc import PASSWORD, bench_app
+    from sqlalchemy import delete
+
+    from app.checks.runner import warm_up
+    from app.storage.models import CheckRun
+
+    app = bench_app(url)
+    warm_up()
+    if mode == "none":
+        with app.extensions["duizhao.sessionmaker"]() as s:
+            s.execute(delete(CheckRun).where(CheckRun.document_id == doc_id))
+            s.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "admin", "password": PASSWORD})
+    wall, cpu = time.perf_counter(), time.process_time()
+    response = client.get(f"/documents/{doc_id}")
+    print(f"{time.perf_counter() - wall:.4f} {time.process_time() - cpu:.4f} {response.status_code} "
+          f"{len(response.data)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=110, help="copies of the demo (110 gives 1,980 links)")
+    parser.add_argument("--child", nargs=3, metavar=("URL", "DOCUMENT", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args.child[0], int(args.child[1]), args.child[2])
     from review_doc import PASSWORD, bench_app, build_document, english_megabytes
 
     from app import services
+    from app.checks.runner import warm_up
     from app.services import findings
     from app.storage import queries
     from app.storage.models import Segment
+
+    def timed(call):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = call()
+        return response, time.perf_counter() - wall, time.process_time() - cpu
 
     db = Path(tempfile.mkdtemp()) / "bench.db"
     app = bench_app(f"sqlite:///{db}")
     sessions = app.extensions["duizhao.sessionmaker"]
     rows = []
+    _none, wall, cpu = timed(warm_up)  # what app.serve does beside the server at start
+    rows.append(("load the checks' dictionaries", wall, cpu, "once per process; app.serve: at start"))
     with sessions() as s:
-        t = time.perf_counter()
-        _admin, doc = build_document(s, args.repeat)
-        rows.append(("import + align (length)", time.perf_counter() - t, None, ""))
+        (_admin, doc), wall, cpu = timed(lambda: build_document(s, args.repeat))
+        rows.append(("import + align (length)", wall, cpu, "the checks run once and their run is stored"))
         doc_id, links = doc.id, services.document_stats(s, doc.id)["links"]
         segs = queries.document_segments(s, doc_id, "en")
         seg = segs[13]
@@ -48,17 +83,21 @@ def main() -> int:
     client = app.test_client()
     client.post("/auth/login", data={"username": "admin", "password": PASSWORD})
 
-    def timed(call):
-        wall, cpu = time.perf_counter(), time.process_time()
-        response = call()
-        return response, time.perf_counter() - wall, time.process_time() - cpu
+    def page_in_new_process(stored: bool):
+        """Page 1 served by a new Python process on this database (its dictionaries loaded first, as app.serve
+        does at start); ``stored`` False: the stored run deleted first, so every check runs."""
+        out = subprocess.run([sys.executable, __file__, "--child", f"sqlite:///{db}", str(doc_id),
+                              "stored" if stored else "none"], capture_output=True, text=True, check=True)
+        wall, cpu, status, size = out.stdout.split()[-4:]
+        return float(wall), float(cpu), f"{status}, {int(size) // 1024} KB; a new process"
 
-    from app.checks.runner import warm_up
-
-    _none, wall, cpu = timed(warm_up)  # what app.serve does beside the server at start
-    rows.append(("load the checks' dictionaries", wall, cpu, "once per process; app.serve: at start"))
-    for label, path in [("grid page 1 (cold: all checks)", f"/documents/{doc_id}"),
-                        ("grid page 5 (cached)", f"/documents/{doc_id}?page=5"),
+    findings.forget_cached()  # what a new server process has: no cached results (the stored run is read)
+    response, wall, cpu = timed(lambda: client.get(f"/documents/{doc_id}"))
+    rows.append(("grid page 1 (cold: all checks)", wall, cpu, f"{response.status_code}, "
+                 f"{len(response.data) // 1024} KB; in-process caches cleared"))
+    rows.append(("grid page 1 (cold, new process)", *page_in_new_process(stored=True)))
+    rows.append(("grid page 1 (no stored run: all checks run)", *page_in_new_process(stored=False)))
+    for label, path in [("grid page 5 (cached)", f"/documents/{doc_id}?page=5"),
                         ("flagged filter", f"/documents/{doc_id}?show=flagged"),
                         ("drift report", f"/documents/{doc_id}/drift"),
                         ("review report", f"/documents/{doc_id}/report")]:
@@ -97,9 +136,9 @@ def main() -> int:
                  f"{statistics.median(a for a, _, _ in times) * 1e3:.0f} ms"))
     print(f"Review screen benchmark: {links} links, {english_megabytes(args.repeat):.2f} MB of English; "
           f"load average {os.getloadavg()[0]:.2f} (2 cores; wall times are noisy when the machine is shared)")
-    print(f"{'step':<34}{'seconds':>9}{'CPU s':>8}  note")
+    print(f"{'step':<44}{'seconds':>9}{'CPU s':>8}  note")
     for label, seconds, cpu, note in rows:
-        print(f"{label:<34}{seconds:>9.2f}{'' if cpu is None else f'{cpu:.2f}':>8}  {note}")
+        print(f"{label:<44}{seconds:>9.2f}{'' if cpu is None else f'{cpu:.2f}':>8}  {note}")
     return 0
 
 

@@ -14,9 +14,13 @@ rows, or paragraphs of two plain files), so every message numbers places the sam
 
 from __future__ import annotations
 
+import enum
+import gc
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -188,6 +192,131 @@ class Finding:
         if self.extra:
             d["extra"] = self.extra
         return d
+
+    def as_record(self) -> list:
+        """Every field (``RECORD_FIELDS``, in order) as JSON data that :meth:`from_record` turns back into an
+        equal finding, key and row included; tuples stay tuples, unlike :meth:`as_dict` (the public JSON form)."""
+        return [_tagged(v) for v in self._values()]
+
+    def _values(self) -> list:
+        i = self.issue
+        return [i.check, i.severity.value, i.message, i.zh_span, i.en_span, i.suggestion, i.extra, self.link,
+                self.zh_index, self.en_index, self.zh_text, self.en_text, self.key, self.row]
+
+    @classmethod
+    def from_record(cls, record: list) -> Finding:
+        """The finding :meth:`as_record` gave ``record`` for."""
+        return cls._from_values([_untagged(v) for v in record])
+
+    @classmethod
+    def _from_values(cls, v: list) -> Finding:
+        issue = Issue(v[0], Severity(v[1]), v[2], v[3], v[4], v[5], v[6])
+        return cls(issue, v[7], v[8], v[9], v[10], v[11], key=v[12], row=v[13])
+
+
+RECORD_FIELDS = ("check", "severity", "message", "zh_span", "en_span", "suggestion", "extra", "link", "zh_index",
+                 "en_index", "zh_text", "en_text", "key", "row")
+# the fields a dump keeps once in its table of values (they repeat: the same message, term or link), by position
+_SHARED = frozenset((0, 1, 2, 3, 4, 5, 6, 7, 10, 11))
+_EXTRA = RECORD_FIELDS.index("extra")
+
+
+# JSON keeps lists, string-keyed dicts and scalars; tuples and other dicts are tagged with a key no check uses.
+_TUPLE, _PAIRS = "\x00tuple", "\x00pairs"
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _tagged(value):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
+        items = value if all(type(v) in _SCALARS for v in value) else [_tagged(v) for v in value]
+        return {_TUPLE: list(items)} if kind is tuple else list(items)
+    if kind is dict:
+        if all(type(k) is str for k in value) and not (len(value) == 1 and next(iter(value)) in (_TUPLE, _PAIRS)):
+            return {k: _tagged(v) for k, v in value.items()}
+        return {_PAIRS: [[_tagged(k), _tagged(v)] for k, v in value.items()]}
+    if isinstance(value, enum.Enum) and type(value.value) in _SCALARS:  # a Severity: stored as its value
+        return value.value
+    raise TypeError(f"a finding carries a {kind.__name__}, which its record cannot keep")
+
+
+def _untag(obj: dict):
+    """json.loads' object hook: a tagged tuple or dict back (inner values first)."""
+    if len(obj) == 1:
+        if _TUPLE in obj:
+            return tuple(obj[_TUPLE])
+        if _PAIRS in obj:
+            return {k: v for k, v in obj[_PAIRS]}
+    return obj
+
+
+def _untagged(value):
+    """A tagged value (as JSON data) back."""
+    return json.loads(json.dumps(value), object_hook=_untag)
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused (and then resumed if it ran): a check run, a dump or a load allocates
+    tens of thousands of objects that form few cycles, and each collection they would set off scans the whole
+    heap (a quarter of a re-check's time on a 2,000-link document)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def dump_findings(findings: Iterable[Finding]) -> bytes:
+    """Findings as UTF-8 JSON: their records, in order, with each repeated value written once in a table
+    (``{"values": [...], "findings": [[...], ...]}``, a shared field holding its value's index)."""
+    with collector_paused():
+        return _dump(findings)
+
+
+def _dump(findings: Iterable[Finding]) -> bytes:
+    index: dict = {}
+    values: list = []
+    rows = []
+    for f in findings:
+        record = f._values()
+        for k in _SHARED:
+            v = record[k]
+            # texts, spans and links are hashable; an extra (a dict) goes by its repr, which tells 1 from True
+            ident = (type(v), repr(v) if k == _EXTRA else v)
+            at = index.get(ident)
+            if at is None:
+                at = index[ident] = len(values)
+                values.append(_tagged(v))
+            record[k] = at
+        rows.append(record)
+    return json.dumps({"values": values, "findings": rows}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def load_findings(data: bytes) -> list[Finding]:
+    """The findings ``dump_findings`` wrote; ValueError, KeyError, IndexError or TypeError when ``data`` is not
+    such a dump."""
+    with collector_paused():
+        return _load(data)
+
+
+def _load(data: bytes) -> list[Finding]:
+    dump = json.loads(data.decode("utf-8"), object_hook=_untag)
+    if not isinstance(dump, dict) or not isinstance(dump.get("findings"), list):
+        raise ValueError("not a dump of findings")
+    values = dump["values"]  # each distinct value decoded once (and shared by the findings that have it)
+    out = []
+    for record in dump["findings"]:
+        if len(record) != len(RECORD_FIELDS):
+            raise ValueError(f"a finding of {len(record)} fields; a record has {len(RECORD_FIELDS)}")
+        out.append(Finding._from_values([values[v] if k in _SHARED else v for k, v in enumerate(record)]))
+    return out
 
 
 def finding_key(check: str, zh_text: str, en_text: str, zh_context: str = "", en_context: str = "") -> str:

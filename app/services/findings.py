@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
 import threading
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.checks.base import Finding
+from app.checks.base import Finding, collector_paused, dump_findings, load_findings
 from app.checks.runner import PER_LINK_CHECKS, check_document
 from app.errors import InputError
 from app.model import Severity, has_codes, plain_offsets, plain_text, review_row
@@ -20,6 +25,7 @@ from app.services.glossary import term_entries
 from app.storage import access, queries
 from app.storage.models import (
     AlignmentChange,
+    CheckRun,
     Dismissal,
     Document,
     Glossary,
@@ -32,6 +38,8 @@ from app.storage.models import (
     User,
 )
 from app.terminology.matching import CompiledGlossary, compile_glossary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +58,7 @@ class DocumentFindings:
     compiled: CompiledGlossary | None = None
     versions: dict[int, int] = field(default_factory=dict)  # segment id -> the version these findings saw
     pending: bool = False  # only one link's per-link checks: the document-level checks have not run yet
+    from_store: bool = False  # read from the document's stored run (this process has no per-link memo of it)
 
     def saw(self, segment_id: int, version: int) -> bool:
         """Whether these findings saw the segment at ``version`` or later."""
@@ -194,8 +203,11 @@ def _cached(cache: OrderedDict, key, limit: int):
     return value
 
 
-def document_findings(session: Session, document_id: int, checks: list[str] | None = None) -> DocumentFindings:
-    """Run the checks over the document's current text with its project's approved glossary (cached)."""
+def document_findings(session: Session, document_id: int, checks: list[str] | None = None,
+                      store: bool = True) -> DocumentFindings:
+    """Run the checks over the document's current text with its project's approved glossary (cached in the
+    process; a complete run, every check, is also stored in the database and read back by a new process).
+    ``store`` False: a complete run is not stored (the background re-checks store only the last of a burst)."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     url = str(session.get_bind().url)
     fingerprint = _fingerprint(session, doc)
@@ -210,10 +222,48 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
             hit = _RESULTS.get(key)
         if hit is not None and hit[0] == fingerprint:
             return hit[1]
-        result = _compute(session, doc, checks, url, fingerprint)
+        complete = checks is None  # a complete run (every check) is what is stored
+        result = _stored_run(session, doc, url, fingerprint) if complete else None
+        computed = result is None
+        if computed:
+            with collector_paused():  # see there: a quarter of a re-check's time otherwise
+                result = _compute(session, doc, checks, url, fingerprint)
         with _LOCK:
             _RESULTS[key] = (fingerprint, result)
+    if computed and complete and store:
+        store_run(session, doc.id, fingerprint, result)
     return result
+
+
+def warm(session: Session, document_id: int) -> None:
+    """Run every check once more on a document whose findings were read from its stored run, so that this
+    process's per-link memo is filled and the next re-check after a save is incremental (the findings are the
+    same; in the background, see services/recheck.py)."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    url = str(session.get_bind().url)
+    key = (url, doc.id, None)
+    with _compute_lock(key):
+        fingerprint = _fingerprint(session, doc)
+        with collector_paused():
+            result = _compute(session, doc, None, url, fingerprint)
+        with _LOCK:
+            hit = _RESULTS.get(key)
+            if hit is None or hit[0] == fingerprint:
+                _RESULTS[key] = (fingerprint, result)
+
+
+def store_latest(session: Session, document_id: int) -> bool:
+    """Store this process's complete findings of the document when they are current and not stored yet (after a
+    burst of background re-checks); True when a run was written."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    with _LOCK:
+        hit = _RESULTS.get((str(session.get_bind().url), doc.id, None))
+    if hit is None or hit[0] != _fingerprint(session, doc):
+        return False
+    stored = session.scalar(select(CheckRun.key).where(CheckRun.document_id == doc.id))
+    if stored == run_key(hit[0]):
+        return False
+    return store_run(session, doc.id, hit[0], hit[1])
 
 
 def latest_findings(session: Session, document_id: int) -> DocumentFindings | None:
@@ -257,6 +307,119 @@ def link_findings_now(session: Session, link: Link, changed: bool = False) -> Do
         if f.en_span and f.en_index is not None:
             result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
     return result
+
+
+def forget_cached() -> None:
+    """Drop this process's cached results, per-link results and texts (as a new server process starts)."""
+    with _LOCK:
+        _RESULTS.clear()
+        _PAIR_CACHES.clear()
+        _TEXTS.clear()
+
+
+# ---- Stored check runs: a document's last complete run, in the database (table check_runs). ----
+# Its key covers what the findings were computed from: the document (``_fingerprint``) and the checks' code,
+# so a run from other check code is never read back.
+
+CHECKS_CODE = ("app/checks", "app/terminology", "app/segmentation", "app/alignment", "app/model.py")
+ROOT = Path(__file__).resolve().parents[2]
+STORE_WAIT_SECONDS = 2  # how long storing a run waits for another writer's lock before it gives up (logged)
+
+
+@functools.cache
+def checks_code_fingerprint() -> str:
+    """sha256 over the source of the code the checks run (``CHECKS_CODE``; runner.py reads app/alignment too),
+    read once per process."""
+    digest = hashlib.sha256()
+    for part in CHECKS_CODE:
+        path = ROOT / part
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _plain_times(value):
+    """``value`` with every datetime as naive UTC: SQLite reads back naive times, PostgreSQL aware ones, and an
+    object just written still holds the aware time it was given."""
+    if isinstance(value, tuple):
+        return tuple(_plain_times(v) for v in value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def run_key(fingerprint: tuple) -> str:
+    """The stored run's key for a document in the state ``fingerprint`` describes, under this checks' code."""
+    return hashlib.sha256(f"{checks_code_fingerprint()}\n{_plain_times(fingerprint)!r}".encode()).hexdigest()
+
+
+def store_run(session: Session, document_id: int, fingerprint: tuple, result: DocumentFindings, *,
+              in_session: bool = False) -> bool:
+    """Keep ``result``, a complete run (every check) on the document in the state ``fingerprint`` describes, as its
+    stored run, in a short transaction of its own; ``in_session``: in a savepoint of ``session`` instead (it is
+    then committed with the caller's work, which an import needs: its document is not committed yet). Also in a
+    savepoint when the caller's SQLite transaction holds the write lock already. A run that cannot be stored is
+    logged and False: it never fails the caller nor rolls back its work."""
+    try:
+        payload = zlib.compress(dump_findings(result.findings), 1)
+        row = dict(document_id=document_id, key=run_key(fingerprint), count=len(result.findings),
+                   findings=payload)
+        if in_session or _holds_sqlite_write_lock(session):
+            with session.begin_nested():
+                _write_run(session, row)
+            return True
+        with Session(bind=session.get_bind()) as own, own.begin():
+            sqlite = own.get_bind().dialect.name == "sqlite"
+            if sqlite:  # not the 30 s a save waits: a run that cannot be stored is only computed again
+                before = own.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()
+                own.connection().exec_driver_sql(f"PRAGMA busy_timeout = {STORE_WAIT_SECONDS * 1000}")
+            else:
+                own.execute(text(f"SET LOCAL lock_timeout = '{STORE_WAIT_SECONDS}s'"))
+            try:
+                _write_run(own, row)
+            finally:
+                if sqlite:
+                    own.connection().exec_driver_sql(f"PRAGMA busy_timeout = {int(before)}")
+        return True
+    except Exception as exc:  # noqa: BLE001 - storing is an optimisation; the findings are there already
+        log.warning("could not store the check run of document %s: %s", document_id, exc)
+        return False
+
+
+def _write_run(session: Session, row: dict) -> None:
+    session.execute(delete(CheckRun).where(CheckRun.document_id == row["document_id"]))
+    session.add(CheckRun(**row))
+    session.flush()
+
+
+def _holds_sqlite_write_lock(session: Session) -> bool:
+    """Whether ``session`` has written in its open SQLite transaction (another connection would wait for it)."""
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return False
+    return bool(getattr(session.connection().connection.dbapi_connection, "in_transaction", False))
+
+
+def _stored_run(session: Session, doc: Document, url: str, fingerprint: tuple) -> DocumentFindings | None:
+    """The document's stored run when its key is this state's, indexed as ``_compute`` indexes a run; None when
+    there is none, it is stale, or it cannot be read (logged)."""
+    wanted = run_key(fingerprint)
+    if session.scalar(select(CheckRun.key).where(CheckRun.document_id == doc.id)) != wanted:
+        return None  # none, or stale: the payload is not read
+    try:
+        payload = session.scalar(select(CheckRun.findings).where(CheckRun.document_id == doc.id,
+                                                                 CheckRun.key == wanted))
+        found = load_findings(zlib.decompress(payload))
+        (doc, zh, en, link_ids, shape, _rows), versions = _current_text(session, doc, url, fingerprint)
+        entries, compiled, _memo = _glossary_of(session, doc.project_id, url, fingerprint[-1])
+        result = _indexed(found, zh, en, link_ids, shape, len(entries), compiled, versions)
+        result.from_store = True
+        return result
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign payload: run the checks instead
+        log.warning("the stored check run of document %s cannot be read (%s: %s); running the checks again",
+                    doc.id, type(exc).__name__, exc)
+        return None
 
 
 _COMPUTING: dict = {}
@@ -333,7 +496,14 @@ def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tup
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
                               pair_cache=pair_cache, rows=rows)
-    result = DocumentFindings(findings, glossary_size=len(entries), compiled=compiled, versions=versions)
+    return _indexed(findings, zh, en, link_ids, shape, len(entries), compiled, versions)
+
+
+def _indexed(findings: list[Finding], zh: list[_Seg], en: list[_Seg], link_ids: list[int], shape: list,
+             glossary_size: int, compiled: CompiledGlossary, versions: dict[int, int]) -> DocumentFindings:
+    """A run's findings placed on the document's links and paragraphs (a fresh run or a stored one), with the
+    segment versions the run saw."""
+    result = DocumentFindings(findings, glossary_size=glossary_size, compiled=compiled, versions=versions)
     link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
         link_id = link_of.get(f.link)
@@ -344,6 +514,23 @@ def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tup
         if f.en_span and f.en_index is not None:
             result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
     return result
+
+
+def check_and_store(session: Session, document_id: int) -> bool:
+    """Run every check on a document just imported and store the run with the import (same transaction), so its
+    first page need not run them; False (logged) when the run could not be stored."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    url = str(session.get_bind().url)
+    fingerprint = _fingerprint(session, doc)
+    try:
+        with collector_paused():
+            result = _compute(session, doc, None, url, fingerprint)
+    except Exception:  # a check that fails must not fail the import: the grid runs the checks (and shows why)
+        log.exception("the checks failed on document %s, just imported; its run is not stored", doc.id)
+        return False
+    with _LOCK:
+        _RESULTS[(url, doc.id, None)] = (fingerprint, result)
+    return store_run(session, doc.id, fingerprint, result, in_session=True)
 
 
 def dismiss(session: Session, document_id: int, key: str, check: str, message: str, user: User,

@@ -28,6 +28,7 @@ from app.errors import InputError
 from app.formats.base import Format
 from app.formats.registry import FORMATS, by_name, for_filename
 from app.model import Bead, Bitext, BitextPair, TextDocument, codes_to_json, plain_text
+from app.services.findings import check_and_store
 from app.services.links import DEFAULT_ALIGNER, run_aligner
 from app.services.projects import project_for_import
 from app.services.statuses import initial_status, record_status
@@ -140,6 +141,7 @@ def import_document(session: Session, project_name: str, zh: Upload, en: Upload,
     zh_segs = add_segments(session, doc, "zh", zh_doc.paragraphs)
     en_segs = add_segments(session, doc, "en", en_doc.paragraphs)
     store_links(session, doc, beads, zh_segs, en_segs)
+    check_and_store(session, doc.id)  # the checks run once now, so the document's first page need not run them
     return doc
 
 
@@ -256,6 +258,7 @@ def import_bitext(session: Session, project_name: str, upload: Upload, user: Use
                                data=upload.data if fmt_name in TEMPLATE_FORMATS else None,
                                styles="{}", units=json.dumps(units, ensure_ascii=False)))
     session.flush()
+    check_and_store(session, doc.id)
     return doc
 
 

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 DELAY_SECONDS = 0.0  # a run waits this long after the save that asks for it
 MIN_GAP_SECONDS = 0.5  # at most one run per document this often (a run of 2,000 links: about 0.1 s of CPU)
 MAX_SHARE = 0.3  # and the runs of a document take at most this share of the time
+WARM_DELAY_SECONDS = 1.0  # a run that only fills the memo (after a stored run was read) waits for the page to go
 
 
 class Rechecker:
@@ -41,15 +42,24 @@ class Rechecker:
         self._thread: threading.Thread | None = None
         self._running: int | None = None  # the document being checked now
         self._stopping = False
+        self._warm: set[int] = set()  # pending runs that only fill the memo (findings.warm)
         self.runs = 0  # completed runs (for tests and the benchmarks)
 
-    def request(self, document_id: int) -> None:
-        """Ask for a run that sees everything committed so far (call it after the commit)."""
+    def request(self, document_id: int, warm: bool = False) -> None:
+        """Ask for a run that sees everything committed so far (call it after the commit). ``warm``: the findings
+        were read from the stored run; run the checks once to fill this process's per-link memo."""
         with self._wake:
             if self._stopping:
                 return
+            now = time.monotonic()
+            if warm:
+                if document_id not in self._due:
+                    self._warm.add(document_id)
+                    self._due[document_id] = now + WARM_DELAY_SECONDS
+            elif document_id in self._warm:  # a re-check fills the memo too, and goes at once
+                self._warm.discard(document_id)
+                self._due.pop(document_id, None)
             if document_id not in self._due:  # a pending run has not started yet: it will see this commit too
-                now = time.monotonic()
                 gap = max(self.min_gap, self._gap.get(document_id, 0.0))
                 self._due[document_id] = max(now + self.delay, self._last_start.get(document_id, -gap) + gap)
             if self._thread is None or not self._thread.is_alive():
@@ -81,7 +91,7 @@ class Rechecker:
         with self._wake:
             return document_id in self._due or document_id == self._running
 
-    def _next(self) -> int | None:
+    def _next(self) -> tuple[int, bool] | None:
         with self._wake:
             while not self._stopping:
                 now = time.monotonic()
@@ -91,20 +101,28 @@ class Rechecker:
                     del self._due[doc]  # a save from now on asks for the next run
                     self._last_start[doc] = now
                     self._running = doc
-                    return doc
+                    warm = doc in self._warm
+                    self._warm.discard(doc)
+                    return doc, warm
                 wait = min(self._due.values()) - now if self._due else None
                 self._wake.wait(timeout=wait)
             return None
 
     def _loop(self) -> None:
         while True:
-            doc = self._next()
-            if doc is None:
+            job = self._next()
+            if job is None:
                 return
+            doc, warm = job
             began = time.monotonic()
             try:
                 with self.make_session() as session:
-                    findings.document_findings(session, doc)
+                    if warm:
+                        findings.warm(session, doc)
+                    else:
+                        findings.document_findings(session, doc, store=False)
+                        if not self.pending(doc):  # the last run of a burst is stored, for a new process
+                            findings.store_latest(session, doc)
                 self._failures.pop(doc, None)
             except Exception as exc:  # noqa: BLE001 -- a failed run is reported to the grid, never raised in a thread
                 log.exception("re-check of document %s failed", doc)

@@ -40,8 +40,7 @@ def quality_score(session: Session, document_id: int, weights: dict[str, float],
     Each revision that carries an error category counts once, with its severity's weight (no severity: minor).
     Reverted fixes still count: the error was found.
     """
-    zh_chars = sum(len("".join(plain_text(s.text).split()))
-                   for s in queries.document_segments(session, document_id, "zh"))
+    zh_chars = sum(len("".join(plain_text(text).split())) for text in queries.segment_texts(session, document_id, "zh"))
     errors: Counter = Counter()
     penalty = 0.0
     for rev in queries.document_revisions(session, document_id):

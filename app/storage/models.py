@@ -403,3 +403,17 @@ class JobFile(Base):
     mimetype: Mapped[str] = mapped_column(String(120), default="", server_default="")
     data: Mapped[bytes] = mapped_column(LargeBinary)
     __table_args__ = (Index("ix_job_files_job", "job_id"),)
+
+
+class CheckRun(Base):
+    """A document's last complete check run (every check), so a new server process shows the review grid
+    without running every check again (issue 14): ``key`` names what the findings were computed from (the
+    document's text, links, dismissals and glossary, and the checks' code; see services/findings.py),
+    ``findings`` is their JSON records, zlib-compressed. One row a document, replaced by each new run."""
+
+    __tablename__ = "check_runs"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[bytes] = mapped_column(LargeBinary)

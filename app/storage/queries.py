@@ -65,6 +65,15 @@ def document_segments(session: Session, document_id: int, side: str, level: str 
     )
 
 
+def segment_texts(session: Session, document_id: int, side: str, level: str = "paragraph") -> list[str]:
+    """The texts of ``document_segments`` (no ORM objects: a page that only counts characters reads these)."""
+    return list(session.scalars(
+        select(Segment.text)
+        .where(Segment.document_id == document_id, Segment.side == side, Segment.level == level,
+               Segment.retired.is_(False))
+        .order_by(Segment.position)))
+
+
 def count_links(session: Session, document_id: int, level: str = "paragraph") -> int:
     return session.scalar(
         select(func.count(Link.id)).where(Link.document_id == document_id, Link.level == level)

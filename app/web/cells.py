@@ -23,6 +23,15 @@ def _codes(session, seg: Segment, link: Link | None = None) -> dict:
             "row_number": links.number(link)}
 
 
+def page_findings(session, document_id: int):
+    """The document's findings for a page; read from the stored run (a new process), the checks run once more in
+    the background so that the next save's re-check is incremental."""
+    found = findings.document_findings(session, document_id)
+    if found.from_store:
+        current_app.extensions["duizhao.rechecker"].request(document_id, warm=True)
+    return found
+
+
 def cell_locked(session, seg: Segment) -> bool:
     """Whether the paragraph is locked in its CAT file (read-only)."""
     return _codes(session, seg)["locked"]

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app import services
 from app.errors import TooLarge
@@ -142,26 +142,26 @@ def highlight(text: str, marks, codes=None, side: str = "en", titles: MarkTitles
     mark names its title by number in that table instead of carrying it."""
     if not marks:
         return _escape(text, codes, side)
+    coded = has_codes(text)
     cuts = {0, len(text)}
     for start, end, _cls, _title in marks:
         if 0 <= start < end <= len(text):
             cuts.update((start, end))
     bounds = sorted(cuts)
-    out = []
+    out = []  # escaped HTML (a page has thousands of marks: plain strings, one Markup at the end)
     for a, b in zip(bounds, bounds[1:], strict=False):
         covering = [(c, t) for s, e, c, t in marks if s <= a and b <= e and s < e]
-        piece = _escape(text[a:b], codes, side)
+        piece = _escape(text[a:b], codes, side) if coded else escape(text[a:b])
         if not covering:
             out.append(piece)
             continue
-        classes = " ".join(dict.fromkeys(c for c, _ in covering))
+        classes = escape(" ".join(dict.fromkeys(c for c, _ in covering)))
         lines = list(dict.fromkeys(t for _, t in covering))
-        title = "\n".join(lines)
         if titles is not None:
-            out.append(Markup('<mark class="{}" data-t="{}">{}</mark>').format(classes, titles.numbers(lines), piece))
+            out.append(f'<mark class="{classes}" data-t="{escape(titles.numbers(lines))}">{piece}</mark>')
         else:
-            out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(classes, title, piece))
-    return Markup("").join(out)
+            out.append(f'<mark class="{classes}" title="{escape(chr(10).join(lines))}">{piece}</mark>')
+    return Markup("".join(out))
 
 
 def worst_severity(found) -> str:

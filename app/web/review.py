@@ -11,7 +11,7 @@ from app.services import findings, links, projects, report, review, statuses
 from app.storage import queries
 from app.storage.models import Document, Link, Segment
 from app.textdiff import word_diff
-from app.web.cells import awaited_findings, cell_locked, findings_td, fresh_cell
+from app.web.cells import awaited_findings, cell_locked, findings_td, fresh_cell, page_findings
 from app.web.db import get_session
 from app.web.forms import SegmentForm
 from app.web.helpers import MarkTitles, document_or_404, is_htmx, requires
@@ -27,7 +27,7 @@ def document(doc_id: int):
     check = request.args.get("check", "")
     status = request.args.get("status", "")
     reviewer = request.args.get("reviewer", "")
-    found = findings.document_findings(session, doc.id)
+    found = page_findings(session, doc.id)
     only = None
     if show == "flagged":
         only = found.flagged_links()

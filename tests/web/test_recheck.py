@@ -141,13 +141,14 @@ def test_saves_close_together_share_runs(monkeypatch, saves):
         def __exit__(self, *exc):
             return False
 
-    def run(_session, doc_id):
+    def run(_session, doc_id, **_options):
         calls.append(time.monotonic())
         time.sleep(0.05)  # a run's work
         if len(calls) >= 2:
             done.set()
 
     monkeypatch.setattr(findings, "document_findings", run)
+    monkeypatch.setattr(findings, "store_latest", lambda _session, _doc_id: False)
     rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.3)
     began = time.monotonic()
     last_request = 0.0
@@ -174,11 +175,12 @@ def test_a_failed_run_is_recorded_and_cleared_by_the_next(monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    def run(_session, _doc_id):
+    def run(_session, _doc_id, **_options):
         if state["fail"]:
             raise ValueError("no such table")
 
     monkeypatch.setattr(findings, "document_findings", run)
+    monkeypatch.setattr(findings, "store_latest", lambda _session, _doc_id: False)
     rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.05)
     rechecker.request(3)
     deadline = time.monotonic() + 5
@@ -243,12 +245,13 @@ def test_long_runs_space_the_next_ones_out(monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    def run(_session, _doc_id):
+    def run(_session, _doc_id, **_options):
         began = time.monotonic()
         time.sleep(0.2)  # a long run (a re-trained word alignment)
         calls.append((began, time.monotonic()))
 
     monkeypatch.setattr(findings, "document_findings", run)
+    monkeypatch.setattr(findings, "store_latest", lambda _session, _doc_id: False)
     rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.05, max_share=0.25)
     deadline = time.monotonic() + 3.0
     while time.monotonic() < deadline:  # saves all the time
@@ -296,3 +299,44 @@ def test_rows_in_view_whose_findings_the_save_changed_come_with_the_answer(clien
     response = client.get(f"{url}&rows={unchanged}:{findings.row_signature(after.by_link[unchanged])}",
                           headers={"HX-Request": "true"})
     assert response.status_code == 200 and f'id="findings-{unchanged}"' not in response.get_data(as_text=True)
+
+
+def _wait_idle(rechecker, doc_id, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while rechecker.busy(doc_id):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_a_new_process_reads_the_stored_run_then_fills_its_memo_in_the_background(app, client, auth, session,
+                                                                                   demo_doc):
+    from app.storage.models import CheckRun
+
+    auth.login("rita", "reviewer-pass-1")
+    full = findings.document_findings(session, demo_doc)  # computed and stored
+    assert session.query(CheckRun).filter_by(document_id=demo_doc).count() == 1
+    findings.forget_cached()  # a new server process
+    rechecker = app.extensions["duizhao.rechecker"]
+    runs = rechecker.runs
+    assert client.get(f"/documents/{demo_doc}").status_code == 200
+    _wait_idle(rechecker, demo_doc)
+    assert rechecker.runs == runs + 1  # one warm-up run, in the background
+    latest = findings.latest_findings(session, demo_doc)
+    assert not latest.from_store and latest.findings == full.findings  # the same findings, computed here
+    assert any(len(memo) for _entries, _compiled, memo in findings._PAIR_CACHES.values())
+
+
+def test_the_last_background_run_of_a_burst_is_stored(app, client, auth, session, demo_doc):
+    from app.storage.models import CheckRun
+
+    auth.login("rita", "reviewer-pass-1")
+    findings.document_findings(session, demo_doc)
+    segs = queries.document_segments(session, demo_doc, "en")[:3]
+    for seg in segs:
+        assert _save(client, auth, seg.id, seg.text + " Checked.", seg.version).status_code == 200
+    rechecker = app.extensions["duizhao.rechecker"]
+    _wait_idle(rechecker, demo_doc)
+    session.expire_all()
+    doc = session.get(findings.Document, demo_doc)
+    stored = session.query(CheckRun).filter_by(document_id=demo_doc).one()
+    assert stored.key == findings.run_key(findings._fingerprint(session, doc))  # what a new process would read
