@@ -280,6 +280,7 @@ def _postgres_database(url: str):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
 
     def drop(app) -> None:
+        app.extensions["duizhao.rechecker"].stop()  # a re-check in progress holds a connection
         app.extensions["duizhao.engine"].dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
