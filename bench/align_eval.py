@@ -26,6 +26,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "close_weight": (0.0, 0.1, 0.2, 0.3),  # bonus when both sides of a bead end a quotation
     "member_weight": (0.0, 0.3, 0.5),  # penalty on an m:n bead whose weakest sentence is below member_floor
     "null_weight": (0.0, 0.5),  # how much cheaper a 1-0 or 0-1 bead is for a sentence with no good match nearby
+    "member_edge": (0.0, 0.5),  # share of an m:n bead's edge sentence's cosine taken with the other side's edge clause
 }
 TODAY = {  # strict F1 per chapter of the aligner before issue 12 (commit 9e83ad9), measured by this bench
     "001": 0.9762, "002": 0.8661, "003": 0.8432, "004": 0.9580, "005": 0.9213, "006": 0.9765, "all": 0.9209}
@@ -74,9 +75,22 @@ class Vectors:
             np.save(path, vecs)
         return vecs
 
+    def edges(self, texts: list[str], lang: str, vecs: np.ndarray) -> np.ndarray:
+        key = hashlib.sha1(("\n".join(texts) + f"|edges|{lang}").encode()).hexdigest()[:20]
+        path = self.cache / f"{key}.npy" if self.cache else None
+        if path and path.exists():
+            return np.load(path)
+        out = self.aligner.edge_vectors(texts, lang, vecs)
+        if path:
+            np.save(path, out)
+        return out
+
     def prepare(self, ch: Chapter, params: Params) -> dict:
         zv, ev = self.side(ch.zh, params.max_zh), self.side(ch.en, params.max_en)
-        return EmbeddingAligner.inputs(ch.zh, ch.en, zv, ev, params)
+        edges = {}
+        if params.member_edge:
+            edges = {"zedge": self.edges(ch.zh, "zh", zv), "eedge": self.edges(ch.en, "en", ev)}
+        return EmbeddingAligner.inputs(ch.zh, ch.en, zv, ev, params, **edges)
 
 
 def links_of(cands: list[Candidate]) -> list[Link]:

