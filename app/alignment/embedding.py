@@ -14,10 +14,11 @@ Two passes, both linear in the input length:
    bonus when both sides end a quotation there (a turn of dialogue ends on both
    sides), minus a penalty when the weakest sentence of an m:n bead has little to
    do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
-   A sentence at the edge of an m:n bead is measured half against the other side's whole span
-   and half against the clause at the same edge (``member_edge``): a short "Okay, it's all set."
-   that opens an English bead answers the first clause of the Chinese ("好了，…"), which the cosine
-   with the whole long sentence drowns.
+   An English sentence at the edge of an m:n bead is measured half against the Chinese span and
+   half against the Chinese clause at the same edge (``member_edge``): English splits a Chinese
+   chain of comma clauses into sentences, and a short "Okay, it's all set." that opens an English
+   bead answers the first clause of the Chinese ("好了，…"), which the cosine with the whole long
+   sentence drowns.
    A 1-0 or 0-1 bead costs ``skip``, less (``null_weight``) for a sentence whose best cosine with
    the other side's nearby sentences is below ``null_floor``, in proportion to its length up to
    ``null_chars`` (a short sentence's cosine says little).
@@ -67,7 +68,7 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
-    member_edge: float = 0.5  # share of an edge member's cosine taken with the other side's edge clause
+    member_edge: float = 0.5  # share of an edge English member's cosine taken with the Chinese edge clause
     null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
     null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
     null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
@@ -168,24 +169,23 @@ def local_best(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) 
     return out
 
 
-def edge_vectors(texts: Sequence[str], lang: str, vecs: np.ndarray,
-                 encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
-    """Unit vectors (n, 2, d) of each text's first and last clause (:func:`app.segmentation.edge_clauses`),
-    ``encode`` giving the vectors of texts on their own; a one-clause text keeps its row of ``vecs``
-    (its own vector, or its span vectors (n, k, d), whose first column is used)."""
-    own = vecs[:, 0] if vecs.ndim == 3 else vecs
-    out = np.repeat(own[:, None, :], 2, axis=1).astype(np.float32)
-    pieces: list[str] = []
-    where: list[tuple[int, int]] = []
+def clause_pieces(texts: Sequence[str], lang: str) -> list[tuple[int, str, bool]]:
+    """The first and last clause of each text that has more than one (:func:`app.segmentation.edge_clauses`),
+    as ``(text index, clause, at the start)``."""
+    out: list[tuple[int, str, bool]] = []
     for k, text in enumerate(texts):
         first, last = edge_clauses(text, lang)
         if first != text:
-            pieces += [first, last]
-            where += [(k, 0), (k, 1)]
-    if pieces:
-        got = encode(pieces)
-        for (k, side), v in zip(where, got, strict=True):
-            out[k, side] = v
+            out += [(k, first, True), (k, last, False)]
+    return out
+
+
+def edge_table(vecs: np.ndarray, pieces: Sequence[tuple[int, str, bool]], piece_vecs: np.ndarray) -> np.ndarray:
+    """Unit vectors (n, 2, d) of each text's first and last clause: a one-clause text keeps its own vector
+    (the first column of its span vectors ``vecs``)."""
+    out = np.repeat(vecs[:, :1], 2, axis=1).astype(np.float32)
+    for (k, _, at_start), v in zip(pieces, piece_vecs, strict=True):
+        out[k, 0 if at_start else 1] = v
     return out
 
 
@@ -252,7 +252,6 @@ def align_vectors(
     zclose: np.ndarray | None = None,
     eclose: np.ndarray | None = None,
     zedge: np.ndarray | None = None,
-    eedge: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
 
@@ -260,7 +259,7 @@ def align_vectors(
     values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
     ``lexical(rough_path_points, lo, hi)`` returns a :class:`app.alignment.lexicon.PairLexicon` for the
     band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation;
-    ``zedge``/``eedge`` (n, 2, d) are the unit vectors of each segment's first and last clause (used
+    ``zedge`` (n, 2, d) holds the unit vectors of each Chinese segment's first and last clause (used
     when ``params.member_edge``).
     """
     n, m = zv.shape[0], ev.shape[0]
@@ -276,7 +275,7 @@ def align_vectors(
         lo, hi = band_around(points, n, m, params.final_width)
     lex = lexical(points, lo, hi) if lexical is not None else None
     use_close = params.close_weight and zclose is not None and eclose is not None
-    edge = params.member_edge if zedge is not None and eedge is not None else 0.0
+    edge = params.member_edge if zedge is not None else 0.0
 
     # where each sentence sits on the other side, for the local margin
     zc = np.zeros(n, dtype=np.int64)
@@ -325,8 +324,8 @@ def align_vectors(
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
-        other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
-        other side's clause at the same edge instead. The cosines of single English sentences with a
+        other side's span; the first and the last English sentence take ``member_edge`` of their cosine
+        with the Chinese clause at the same edge instead. The cosines of single English sentences with a
         Chinese span are computed once per span over its whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
         if dj > 1:
@@ -345,9 +344,6 @@ def align_vectors(
                 low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
-            if edge:
-                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (eedge[js, 0] @ zv[i, 0])
-                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (eedge[js + dj - 1, 1] @ zv[i + di - 1, 0])
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
@@ -480,14 +476,34 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    def vectors_with_edges(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
+                           params: Params | None = None):
+        """Span vectors of both sides and, when ``member_edge`` is on, the Chinese clause edge vectors (else
+        None), read in the same pass over the Chinese."""
+        params = params or self.params
+        if not (params.member_weight and params.member_edge):
+            return (*self.vectors(zh, en, progress, params), None)
+        done = 0
+
+        def tick(k: int) -> None:
+            nonlocal done
+            done += k
+            if progress:
+                progress(done, len(zh) + len(en))
+
+        pieces = clause_pieces(zh, "zh")
+        zv, piece_vecs = self.encoder.span_and_piece_vectors(zh, params.max_zh, pieces, tick)
+        ev = self.encoder.span_vectors(en, params.max_en, tick)
+        return zv, ev, edge_table(zv, pieces, piece_vecs)
+
     def edge_vectors(self, texts: Sequence[str], lang: str, vecs: np.ndarray) -> np.ndarray:
-        """Unit vectors (n, 2, d) of each segment's first and last clause; a one-clause segment keeps its
-        own vector (``vecs`` are the segments' span vectors)."""
-        return edge_vectors(texts, lang, vecs, self.encoder.text_vectors)
+        """Clause edge vectors (n, 2, d) of texts whose span vectors ``vecs`` are known (re-reads the texts)."""
+        pieces = clause_pieces(texts, lang)
+        return edge_table(vecs, pieces, self.encoder.span_and_piece_vectors(texts, 1, pieces)[1])
 
     @staticmethod
     def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params,
-               zedge: np.ndarray | None = None, eedge: np.ndarray | None = None) -> dict:
+               zedge: np.ndarray | None = None) -> dict:
         """Everything ``align_vectors`` reads besides the parameters, for given span (and edge clause) vectors."""
         out = {"zv": zv, "ev": ev,
                "zlen": np.array([content_length(t) for t in zh], dtype=np.float64),
@@ -500,15 +516,10 @@ class EmbeddingAligner:
             out["emarks"] = anchor_mod.marks(en, "en", quotes=True)
         if params.lex_weight:
             out["lexical"] = DocumentLexicon(zh, en, params.max_zh, params.max_en)
-        if params.member_edge and zedge is not None and eedge is not None:
-            out["zedge"], out["eedge"] = zedge, eedge
+        if params.member_edge and zedge is not None:
+            out["zedge"] = zedge
         return out
 
-    def _inputs(self, zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
-        edges = {}
-        if params.member_weight and params.member_edge:
-            edges = {"zedge": self.edge_vectors(zh, "zh", zv), "eedge": self.edge_vectors(en, "en", ev)}
-        return self.inputs(zh, en, zv, ev, params, **edges)
 
     def align_blocks(self, zh: Sequence[str], en: Sequence[str],
                      blocks: Sequence[tuple[range, range]],
@@ -520,8 +531,8 @@ class EmbeddingAligner:
         document lexicon is learned per block).
         """
         params = self.params
-        zv, ev = self.vectors(zh, en, progress, params)
-        whole = self._inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
+        zv, ev, zedge = self.vectors_with_edges(zh, en, progress, params)
+        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0), zedge)
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
@@ -536,5 +547,5 @@ class EmbeddingAligner:
               extra=None, **overrides) -> list[Candidate]:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
-        zv, ev = self.vectors(zh, en, progress, params)
-        return align_vectors(params=params, extra=extra, **self._inputs(zh, en, zv, ev, params))
+        zv, ev, zedge = self.vectors_with_edges(zh, en, progress, params)
+        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params, zedge))

@@ -12,7 +12,7 @@ import pytest
 from app.alignment import confidence as conf
 from app.alignment.anchors import closes_quote
 from app.alignment.dp import banded_tables, bead_shapes, full_band, max_marginals
-from app.alignment.embedding import Candidate, Params, align_vectors, edge_vectors, path_gaps
+from app.alignment.embedding import Candidate, Params, align_vectors, clause_pieces, edge_table, path_gaps
 from app.alignment.lexicon import Dictionary, DocumentLexicon, PairLexicon, Vocab, en_tokens, ibm1, prior, stem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,29 +160,24 @@ def test_an_edge_member_is_measured_against_the_edge_clause_of_the_other_side():
     short /= np.linalg.norm(short)
     zh, en = [eye[0], eye[1]], [eye[0], short, eye[1]]
     inputs = toy_inputs(zh, en)
+    # ... but zh 1 opens with a clause ("好了，") that it matches
     inputs["zedge"] = np.stack([np.stack([eye[0], eye[0]]), np.stack([eye[5], eye[1]])]).astype(np.float32)
-    inputs["eedge"] = np.repeat(inputs["ev"][:, :1], 2, axis=1)  # ... but zh 1 opens with its clause ("好了，")
     base = replace(Params(max_zh=2, max_en=3), margin=0.0, length_weight=0.0, skip=-0.6, member_weight=1.0,
                    member_floor=0.5)
     assert links(align_vectors(params=replace(base, member_edge=0.0), **inputs)) == [(1, 2), (1, 1)]
     assert links(align_vectors(params=replace(base, member_edge=0.5), **inputs)) == [(1, 1), (1, 2)]
-    del inputs["zedge"], inputs["eedge"]  # without clause vectors the term is off
+    del inputs["zedge"]  # without clause vectors the term is off
     assert links(align_vectors(params=replace(base, member_edge=0.5), **inputs)) == [(1, 2), (1, 1)]
 
 
-def test_edge_vectors_encode_only_the_clauses_of_sentences_that_have_several():
+def test_edge_vectors_read_only_the_clauses_of_sentences_that_have_several():
     texts = ["好了，从现在开始，数值会自动存盘。", "他哭了起来。"]
-    own = np.eye(4, dtype=np.float32)[:2]
-    asked = []
-
-    def encode(pieces):
-        asked.extend(pieces)
-        return np.eye(4, dtype=np.float32)[2:2 + len(pieces)]
-
-    out = edge_vectors(texts, "zh", own, encode)
-    assert asked == ["好了，", "数值会自动存盘。"]
+    pieces = clause_pieces(texts, "zh")
+    assert pieces == [(0, "好了，", True), (0, "数值会自动存盘。", False)]
+    own = np.eye(4, dtype=np.float32)[:2, None, :]  # span vectors (n, 1, d)
+    out = edge_table(own, pieces, np.eye(4, dtype=np.float32)[2:4])
     assert out.shape == (2, 2, 4)
-    assert np.array_equal(out[0], np.eye(4)[2:4]) and np.array_equal(out[1], np.stack([own[1], own[1]]))
+    assert np.array_equal(out[0], np.eye(4)[2:4]) and np.array_equal(out[1], np.stack([own[1, 0], own[1, 0]]))
 
 
 def test_a_shared_quotation_end_moves_a_boundary():
