@@ -117,9 +117,9 @@ class SpanEncoder:
                                progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Span vectors (as :meth:`span_vectors`) and unit vectors (len(pieces), 512) of pieces of the texts.
 
-        A piece ``(k, text, at_start)`` is the start (or end) of text k holding as many tokens as
-        ``text`` has on its own, encoded as a text of its own the way spans are: its two edges
-        re-encoded with BOS/EOS and the continuous stream in between, which the spans compute anyway.
+        A piece ``(k, text, at_start)`` is ``text``, the start (or end) of text k, encoded as a text of its
+        own: whole when short; else its own first and last tokens with BOS/EOS and, in between, the
+        continuous stream of text k, which the spans compute anyway.
         """
         toks = self.tokenize(texts)
         n = len(toks)
@@ -139,13 +139,15 @@ class SpanEncoder:
             size = min(len(pt), int(lens[t]))
             ranges[x] = (pos[t], pos[t] + size) if at_start else (pos[t + 1] - size, pos[t + 1])
         owner = np.array([p[0] for p in pieces], dtype=np.int64)
+        counts = np.array([len(pt) + 2 for pt in piece_toks], dtype=np.int64)
         for a in range(0, n, _CHUNK):
             b = min(n, a + _CHUNK)
             mine = np.flatnonzero((owner >= a) & (owner < b)) if len(owner) else owner
-            sums, counts, psums = self._chunk_sums(stream, pos, a, b, k, ranges[mine])
-            out[a:b] = self.head(sums, counts)
+            sums, span_counts, psums = self._chunk_sums(stream, pos, a, b, k, ranges[mine],
+                                                        [piece_toks[x] for x in mine])
+            out[a:b] = self.head(sums, span_counts)
             if len(mine):
-                piece_out[mine] = self.head(psums, ranges[mine, 1] - ranges[mine, 0] + 2)
+                piece_out[mine] = self.head(psums, counts[mine])
             if progress:
                 progress(b - a)
         return out, piece_out
@@ -164,9 +166,9 @@ class SpanEncoder:
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def _chunk_sums(self, stream: np.ndarray, pos: np.ndarray, a: int, b: int, k: int,
-                    ranges: np.ndarray | None = None):
-        """Pre-head sums and token counts of the spans that start at sentences a..b-1, and the stream's
-        feature sums over the token ranges (inside those sentences) ``ranges`` (r, 2)."""
+                    ranges: np.ndarray | None = None, piece_toks: Sequence[Sequence[int]] = ()):
+        """Pre-head sums and token counts of the spans that start at sentences a..b-1, and the pre-head
+        sums of pieces: their own tokens ``piece_toks``, at the stream's token ranges ``ranges`` (r, 2)."""
         n = len(pos) - 1
         dim = self.model._feat_dim
         r2 = 2 * REACH
@@ -208,21 +210,20 @@ class SpanEncoder:
                 sums[i - a, s] = f.sum(0)
         if ranges is None:
             return sums, counts
-        # a piece is read as a text of its own: its edges re-encoded with BOS/EOS, the stream in between
+        # a piece is read as a text of its own: its own edge tokens with BOS/EOS, the stream in between
         # (pieces shorter than the two edge windows are cheaper to encode whole)
         psums = np.zeros((len(ranges), dim), dtype=np.float32)
         longer = [x for x, (u, v) in enumerate(ranges) if v - u >= 2 * r2]
         if longer:
-            starts = self.features([[_BOS, *stream[ranges[x, 0]:ranges[x, 0] + r2].tolist()] for x in longer])
-            ends = self.features([[*stream[ranges[x, 1] - r2:ranges[x, 1]].tolist(), _EOS] for x in longer])
+            starts = self.features([[_BOS, *piece_toks[x][:r2]] for x in longer])
+            ends = self.features([[*piece_toks[x][-r2:], _EOS] for x in longer])
             for x, f0, f1 in zip(longer, starts, ends, strict=True):
                 u, v = int(ranges[x, 0]), int(ranges[x, 1])
                 mid = prefix[at[v - REACH]] - prefix[at[u + REACH]]
                 psums[x] = mid + f0[:REACH + 1].sum(0) + f1[-(REACH + 1):].sum(0)
         few = [x for x, (u, v) in enumerate(ranges) if v - u < 2 * r2]
         if few:
-            seqs = [[_BOS, *stream[ranges[x, 0]:ranges[x, 1]].tolist(), _EOS] for x in few]
-            for x, f in zip(few, self.features(seqs), strict=True):
+            for x, f in zip(few, self.features([[_BOS, *piece_toks[x], _EOS] for x in few]), strict=True):
                 psums[x] = f.sum(0)
         return sums, counts, psums
 
