@@ -14,11 +14,12 @@ Two passes, both linear in the input length:
    bonus when both sides end a quotation there (a turn of dialogue ends on both
    sides), minus a penalty when the weakest sentence of an m:n bead has little to
    do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
-   An English sentence at the edge of an m:n bead is measured half against the Chinese span and
-   half against the Chinese clause at the same edge (``member_edge``): English splits a Chinese
+   A sentence at the edge of an m:n bead is measured half against the other side's span and half
+   against the other side's piece at the same edge (``member_edge``): for an English sentence the
+   Chinese edge clause, for a Chinese sentence the English edge sentence. English splits a Chinese
    chain of comma clauses into sentences, and a short "Okay, it's all set." that opens an English
    bead answers the first clause of the Chinese ("好了，…"), which the cosine with the whole long
-   sentence drowns.
+   sentence drowns (English clauses add nothing over English sentences on MAC-Dev).
    A 1-0 or 0-1 bead costs ``skip``, less (``null_weight``) for a sentence whose best cosine with
    the other side's nearby sentences is below ``null_floor``, in proportion to its length up to
    ``null_chars`` (a short sentence's cosine says little).
@@ -68,7 +69,7 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
-    member_edge: float = 0.5  # share of an edge English member's cosine taken with the Chinese edge clause
+    member_edge: float = 0.5  # share of an edge member's cosine taken with the other side's edge clause/sentence
     null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
     null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
     null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
@@ -324,8 +325,8 @@ def align_vectors(
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
-        other side's span; the first and the last English sentence take ``member_edge`` of their cosine
-        with the Chinese clause at the same edge instead. The cosines of single English sentences with a
+        other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
+        other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence). The cosines of single English sentences with a
         Chinese span are computed once per span over its whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
         if dj > 1:
@@ -344,6 +345,9 @@ def align_vectors(
                 low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
+            if edge:  # the first Chinese sentence against the first English sentence (English ones are short)
+                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (ev[js, 0] @ zv[i, 0])
+                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (ev[js + dj - 1, 0] @ zv[i + di - 1, 0])
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
