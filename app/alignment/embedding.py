@@ -326,8 +326,9 @@ def align_vectors(
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
         other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
-        other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence). The cosines of single English sentences with a
-        Chinese span are computed once per span over its whole band row and shared by every bead shape."""
+        other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence).
+        The cosines of single English sentences with a Chinese span are computed once per span over its
+        whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
         if dj > 1:
             start = int(js.min())
