@@ -100,9 +100,10 @@ def fmt(point: dict) -> str:
     return " ".join(f"{short.get(k, k)}={v:g}" for k, v in point.items())
 
 
-def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool = False) -> None:
+def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool = False,
+             margin_top: int = 0) -> None:
     """Leave-one-chapter-out CV, the confidence table and the robustness table."""
-    base = Params()
+    base = replace(Params(), margin_top=margin_top) if margin_top else Params()
     aligner = EmbeddingAligner(base)
     vectors = ev.Vectors(aligner, cache)
     chapters = ev.load_macdev(data / "mac-dev")
@@ -221,6 +222,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="MAC-Dev tables only, no Bible scale run")
     ap.add_argument("--cache", type=Path, default=None, help="keep span vectors here between runs (e.g. /tmp/...)")
     ap.add_argument("--lexical", action="store_true", help="add the lexical coverage's weight to the CV grid")
+    ap.add_argument("--margin-top", type=int, default=0,
+                    help="k-nearest-neighbour margin: the local mean over the k most similar sentences (0: all)")
     ap.add_argument("--fit-confidence", action="store_true", help="print confidence weights fitted on all chapters")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark data directory")
     ap.add_argument("--scale-one", type=int, default=None, help=argparse.SUPPRESS)
@@ -229,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         scale_one(args.data, args.scale_one)
         return
     bench_macdev(args.data)
-    bench_cv(args.data, args.cache, args.fit_confidence, args.lexical)
+    bench_cv(args.data, args.cache, args.fit_confidence, args.lexical, args.margin_top)
     if not args.quick:
         bench_scale(args.data)
 

@@ -58,6 +58,7 @@ class Params:
     max_en: int = 6
     margin: float = 0.8  # share of the local mean similarity subtracted
     neighbours: int = 6  # sentences on each side that make up the local mean
+    margin_top: int = 0  # > 0: the local mean over only this many most similar of those sentences (k-NN margin)
     threshold: float = -0.2  # similarity a bead must beat to be worth its sentences
     size_exponent: float = 0.5  # bead weight grows as (sentences/2) ** exponent
     merge_penalty: float = 0.0  # per sentence beyond a 1-1 bead
@@ -154,11 +155,16 @@ def _windows(n: int, other: np.ndarray, centre: np.ndarray, h: int):
         yield a, b, other[start[a:b, None] + offs]
 
 
-def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
-    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``."""
+def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int, top: int = 0) -> np.ndarray:
+    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``
+    (with ``top``, to the ``top`` most similar of them: a k-nearest-neighbour margin)."""
     out = np.zeros(vecs.shape[:2], dtype=np.float64)
     for a, b, win in _windows(len(vecs), other, centre, h):
-        out[a:b] = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / win.shape[1]
+        if top and top < win.shape[1]:
+            sims = np.einsum("rkd,rwd->rkw", vecs[a:b], win)
+            out[a:b] = np.partition(sims, -top, axis=-1)[..., -top:].mean(-1)
+        else:
+            out[a:b] = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / win.shape[1]
     return out
 
 
@@ -289,8 +295,8 @@ def align_vectors(
     np.maximum.accumulate(zc, out=zc)
     np.maximum.accumulate(ec, out=ec)
     h = params.neighbours
-    zmean = local_means(zv[:, :kz], ev[:, 0], zc, h)
-    emean = local_means(ev[:, :ke], zv[:, 0], ec, h)
+    zmean = local_means(zv[:, :kz], ev[:, 0], zc, h, params.margin_top)
+    emean = local_means(ev[:, :ke], zv[:, 0], ec, h, params.margin_top)
 
     # a sentence with no good match nearby is cheaper to leave unmatched, the more so the longer it is
     ratio = float(elen.sum()) / float(zlen.sum())

@@ -12,7 +12,15 @@ import pytest
 from app.alignment import confidence as conf
 from app.alignment.anchors import closes_quote
 from app.alignment.dp import banded_tables, bead_shapes, full_band, max_marginals
-from app.alignment.embedding import Candidate, Params, align_vectors, clause_pieces, edge_table, path_gaps
+from app.alignment.embedding import (
+    Candidate,
+    Params,
+    align_vectors,
+    clause_pieces,
+    edge_table,
+    local_means,
+    path_gaps,
+)
 from app.alignment.lexicon import Dictionary, DocumentLexicon, PairLexicon, Vocab, en_tokens, ibm1, prior, stem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -304,3 +312,13 @@ def test_perturbations_keep_every_english_line_in_one_gold_link(align_eval):
     assert sum(1 for z, e in inserted.gold if not z) == k
     assert any(not e for _, e in deleted.gold) or len(deleted.en) == 3
     assert len(split.en) == 6 and ((0,), (0, 1)) in split.gold
+
+
+def test_a_k_nearest_neighbour_margin_averages_the_most_similar_neighbours():
+    eye = np.eye(6, dtype=np.float32)
+    other = eye[[0, 1, 2, 3]]  # the span is eye[0]: one neighbour at 1.0, three at 0
+    vecs = eye[None, :1]  # (1, 1, d)
+    centre = np.array([1])
+    assert local_means(vecs, other, centre, 2)[0, 0] == pytest.approx(0.25)
+    assert local_means(vecs, other, centre, 2, top=2)[0, 0] == pytest.approx(0.5)
+    assert local_means(vecs, other, centre, 2, top=4)[0, 0] == pytest.approx(0.25)  # as many as the window
