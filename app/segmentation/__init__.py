@@ -5,6 +5,6 @@ framework; it may import only the kernel (``app.model``, ``app.errors``).
 """
 
 from app.segmentation.paragraphs import split_paragraphs
-from app.segmentation.sentences import split_sentences
+from app.segmentation.sentences import edge_clauses, split_sentences
 
-__all__ = ["split_paragraphs", "split_sentences"]
+__all__ = ["edge_clauses", "split_paragraphs", "split_sentences"]

@@ -126,3 +126,21 @@ def _continues(prev: str, nxt: str) -> bool:
     if (prev.endswith("...") or prev.endswith("…")) and nxt[0].islower():
         return True
     return False
+
+
+# Clause punctuation inside a sentence: commas, semicolons, colons (and the English dash).
+_CLAUSE_END = {"zh": re.compile(r"(?<=[，；：,;:])"), "en": re.compile(r"(?<=[,;:—])\s*")}
+
+
+def edge_clauses(text: str, lang: str) -> tuple[str, str]:
+    """The first and the last clause of a sentence (both the whole text when it has one clause).
+
+    A clause ends at a comma, semicolon or colon (or, in English, a dash); pieces without a letter
+    or a digit (a closing quotation mark on its own) are not clauses.
+    """
+    if lang not in LANGS:
+        raise InputError(f"edge_clauses: unsupported language {lang!r} (use one of {', '.join(LANGS)})")
+    parts = [p.strip() for p in _CLAUSE_END[lang].split(text) if any(ch.isalnum() for ch in p)]
+    if len(parts) < 2:
+        return text, text
+    return parts[0], parts[-1]

@@ -25,6 +25,20 @@ def test_span_vectors_match_direct_encoding():
     assert not vecs[3, 1].any()  # past the end
 
 
+def test_piece_vectors_match_direct_encoding_of_the_clause():
+    zh = ["好了，从现在开始，如果那伟大的波动出现，数值会自动存盘。”",
+          "他感觉到自己那颗颤抖的心灵被一只无形的巨手抚摸着，一时间又回到了脆弱无助的孩童时代，意识深处硬撑着的某种东西像蜡一样变软了，崩溃了。",
+          "他双手捂着脸哭了起来。"]
+    pieces = [(0, "好了，", True), (0, "数值会自动存盘。”", False),
+              (1, "他感觉到自己那颗颤抖的心灵被一只无形的巨手抚摸着，", True), (1, "崩溃了。", False)]
+    encoder = SpanEncoder()
+    spans, got = encoder.span_and_piece_vectors(zh, 2, pieces)
+    assert np.allclose(spans, encoder.span_vectors(zh, 2), atol=1e-5)
+    use = get_use()
+    for (_, text, _), v in zip(pieces, got, strict=True):
+        assert float(v @ use.encode(text)) > 0.99
+
+
 def test_demo_paragraphs_match_gold():
     result = align_texts((DEMO / "zh.txt").read_text(encoding="utf-8"), (DEMO / "en.txt").read_text(encoding="utf-8"))
     got = [b.as_links() for b in result.beads]

@@ -12,7 +12,15 @@ import pytest
 from app.alignment import confidence as conf
 from app.alignment.anchors import closes_quote
 from app.alignment.dp import banded_tables, bead_shapes, full_band, max_marginals
-from app.alignment.embedding import Candidate, Params, align_vectors, path_gaps
+from app.alignment.embedding import (
+    Candidate,
+    Params,
+    align_vectors,
+    clause_pieces,
+    edge_table,
+    local_means,
+    path_gaps,
+)
 from app.alignment.lexicon import Dictionary, DocumentLexicon, PairLexicon, Vocab, en_tokens, ibm1, prior, stem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,6 +162,32 @@ def test_the_weakest_member_penalty_splits_a_bead_with_a_stranger():
     assert links(split) == [(1, 1), (1, 1), (0, 1), (1, 1)]
 
 
+def test_an_edge_member_is_measured_against_the_edge_clause_of_the_other_side():
+    eye = np.eye(8)
+    short = 0.1 * eye[0] + eye[5]  # "Okay, it's all set.": next to nothing in common with either sentence ...
+    short /= np.linalg.norm(short)
+    zh, en = [eye[0], eye[1]], [eye[0], short, eye[1]]
+    inputs = toy_inputs(zh, en)
+    # ... but zh 1 opens with a clause ("好了，") that it matches
+    inputs["zedge"] = np.stack([np.stack([eye[0], eye[0]]), np.stack([eye[5], eye[1]])]).astype(np.float32)
+    base = replace(Params(max_zh=2, max_en=3), margin=0.0, length_weight=0.0, skip=-0.6, member_weight=1.0,
+                   member_floor=0.5)
+    assert links(align_vectors(params=replace(base, member_edge=0.0), **inputs)) == [(1, 2), (1, 1)]
+    assert links(align_vectors(params=replace(base, member_edge=0.5), **inputs)) == [(1, 1), (1, 2)]
+    del inputs["zedge"]  # without clause vectors the term is off
+    assert links(align_vectors(params=replace(base, member_edge=0.5), **inputs)) == [(1, 2), (1, 1)]
+
+
+def test_edge_vectors_read_only_the_clauses_of_sentences_that_have_several():
+    texts = ["好了，从现在开始，数值会自动存盘。", "他哭了起来。"]
+    pieces = clause_pieces(texts, "zh")
+    assert pieces == [(0, "好了，", True), (0, "数值会自动存盘。", False)]
+    own = np.eye(4, dtype=np.float32)[:2, None, :]  # span vectors (n, 1, d)
+    out = edge_table(own, pieces, np.eye(4, dtype=np.float32)[2:4])
+    assert out.shape == (2, 2, 4)
+    assert np.array_equal(out[0], np.eye(4)[2:4]) and np.array_equal(out[1], np.stack([own[1, 0], own[1, 0]]))
+
+
 def test_a_shared_quotation_end_moves_a_boundary():
     eye = np.eye(6)
     mid = (eye[0] + eye[1]) / math.sqrt(2)  # belongs as much to zh 0 as to zh 1
@@ -278,3 +312,13 @@ def test_perturbations_keep_every_english_line_in_one_gold_link(align_eval):
     assert sum(1 for z, e in inserted.gold if not z) == k
     assert any(not e for _, e in deleted.gold) or len(deleted.en) == 3
     assert len(split.en) == 6 and ((0,), (0, 1)) in split.gold
+
+
+def test_a_k_nearest_neighbour_margin_averages_the_most_similar_neighbours():
+    eye = np.eye(6, dtype=np.float32)
+    other = eye[[0, 1, 2, 3]]  # the span is eye[0]: one neighbour at 1.0, three at 0
+    vecs = eye[None, :1]  # (1, 1, d)
+    centre = np.array([1])
+    assert local_means(vecs, other, centre, 2)[0, 0] == pytest.approx(0.25)
+    assert local_means(vecs, other, centre, 2, top=2)[0, 0] == pytest.approx(0.5)
+    assert local_means(vecs, other, centre, 2, top=4)[0, 0] == pytest.approx(0.25)  # as many as the window

@@ -1,7 +1,7 @@
 import pytest
 
 from app.errors import InputError
-from app.segmentation import split_paragraphs, split_sentences
+from app.segmentation import edge_clauses, split_paragraphs, split_sentences
 
 EN_CASES = [
     ("The U.S. economy grew. See No. 5 for details.", ["The U.S. economy grew.", "See No. 5 for details."]),
@@ -46,3 +46,20 @@ def test_paragraphs():
     text = "第一段  \r\n\r\n  second  para \rthird\n\n"
     assert split_paragraphs(text) == ["第一段", "second  para", "third"]
     assert split_paragraphs("") == []
+
+
+@pytest.mark.parametrize(("text", "lang", "edges"), [
+    ("好了，从现在开始，如果那伟大的波动出现，数值会自动存盘。”", "zh", ("好了，", "数值会自动存盘。”")),
+    ("他双手捂着脸哭了起来。", "zh", ("他双手捂着脸哭了起来。", "他双手捂着脸哭了起来。")),
+    ("韦小宝大喜，道：“成了。”", "zh", ("韦小宝大喜，", "“成了。”")),
+    ('"You mean, those rumors—"', "en", ('"You mean,', "those rumors—")),  # a lone closing quote is no clause
+    ("Trinket was furious.", "en", ("Trinket was furious.", "Trinket was furious.")),
+    ("It's late now; so I won't try to keep you.", "en", ("It's late now;", "so I won't try to keep you.")),
+])
+def test_edge_clauses(text, lang, edges):
+    assert edge_clauses(text, lang) == edges
+
+
+def test_edge_clauses_reject_an_unknown_language():
+    with pytest.raises(InputError):
+        edge_clauses("Bonjour, monde.", "fr")
