@@ -17,6 +17,17 @@ from app.services.recheck import Rechecker
 from app.storage import queries
 from app.storage.models import Link, Segment
 
+
+class FakeSession:
+    """What a Rechecker opens around a run, when the run is a stand-in."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 POLL = re.compile(r'hx-get="([^"]*/findings\?[^"]*seg=[^"]*)" hx-trigger="every (\d+)ms"')
 
 
@@ -134,13 +145,6 @@ def test_saves_close_together_share_runs(monkeypatch, saves):
     calls: list[float] = []
     done = threading.Event()
 
-    class FakeSession:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
     def run(_session, doc_id, **_options):
         calls.append(time.monotonic())
         time.sleep(0.05)  # a run's work
@@ -167,13 +171,6 @@ def test_saves_close_together_share_runs(monkeypatch, saves):
 
 def test_a_failed_run_is_recorded_and_cleared_by_the_next(monkeypatch):
     state = {"fail": True}
-
-    class FakeSession:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
 
     def run(_session, _doc_id, **_options):
         if state["fail"]:
@@ -237,13 +234,6 @@ def test_the_grid_shows_the_document_checks_after_a_save(live_server, browser_pa
 
 def test_long_runs_space_the_next_ones_out(monkeypatch):
     calls: list[tuple[float, float]] = []
-
-    class FakeSession:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
 
     def run(_session, _doc_id, **_options):
         began = time.monotonic()
