@@ -242,14 +242,15 @@ def warm(session: Session, document_id: int) -> None:
     doc = queries.get_or_404(session, Document, document_id, "document")
     url = str(session.get_bind().url)
     key = (url, doc.id, None)
-    with _compute_lock(key):
-        fingerprint = _fingerprint(session, doc)
-        with collector_paused():
-            result = _compute(session, doc, None, url, fingerprint)
-        with _LOCK:
-            hit = _RESULTS.get(key)
-            if hit is None or hit[0] == fingerprint:
-                _RESULTS[key] = (fingerprint, result)
+    # without the document's compute lock: a page or a dismissal that needs new findings meanwhile does not wait
+    # for this run (the memo they share is filled by whichever gets there first)
+    fingerprint = _fingerprint(session, doc)
+    with collector_paused():
+        result = _compute(session, doc, None, url, fingerprint)
+    with _LOCK:
+        hit = _RESULTS.get(key)
+        if hit is None or hit[0] == fingerprint:
+            _RESULTS[key] = (fingerprint, result)
 
 
 def store_latest(session: Session, document_id: int) -> bool:
