@@ -115,9 +115,14 @@ def app(database_url, tmp_path):
 
 
 def close_app(application) -> None:
-    """End the app's background re-checks (a run still going holds a connection), then close its engine."""
+    """End the app's background re-checks (a run still going holds a connection), then close its engine; and
+    drop the process's cached findings, so that they do not pile up over the tests (a heap that grows makes each
+    full collection of the garbage collector longer: a timed test once waited a second for one)."""
+    from app.services.findings import forget_cached
+
     application.extensions["duizhao.rechecker"].stop()
     application.extensions["duizhao.engine"].dispose()
+    forget_cached()
 
 
 @pytest.fixture
