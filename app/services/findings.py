@@ -299,14 +299,8 @@ def link_findings_now(session: Session, link: Link, changed: bool = False) -> Do
     shape = [(tuple(range(len(zh))), tuple(range(len(en))))]
     found = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, PER_LINK_CHECKS,
                            pair_cache=pair_cache, rows=[review_row(link.position)])
-    result = DocumentFindings(found, glossary_size=len(entries), compiled=compiled,
-                              versions={s.id: s.version for s in segs}, pending=True)
-    result.by_link[link.id] = found
-    for f in found:
-        if f.zh_span and f.zh_index is not None:
-            result.zh_spans.setdefault(zh[f.zh_index].id, []).append((*f.zh_span, f))
-        if f.en_span and f.en_index is not None:
-            result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
+    result = _indexed(found, zh, en, [link.id], shape, len(entries), compiled, {s.id: s.version for s in segs})
+    result.pending = True
     return result
 
 

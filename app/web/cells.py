@@ -38,15 +38,16 @@ def cell_locked(session, seg: Segment) -> bool:
 
 
 def findings_td(session, link: Link, oob: bool = False, found=None, wait: tuple[int, int, int] | None = None,
-                opened: bool | None = None, codes=None) -> str:
+                opened: bool | None = None, codes=None, gave_up: str = "") -> str:
     """The findings cell of ``link``'s row, opened (out of band when ``oob``), from the current check run.
     ``wait`` (segment id, version, when the save was answered in ms since the epoch): the findings are a save's
-    first answer, and the cell asks again until the document-level checks have seen that version."""
+    first answer, and the cell asks again until the document-level checks have seen that version; ``gave_up``:
+    why it stopped asking."""
     found = found or findings.document_findings(session, link.document_id)
     codes = codes if codes is not None else inline.link_codes(session, link.document_id, link.id)
     return render_template("review/_findings.html", link=link, oob=oob, open=not oob if opened is None else opened,
                            row_findings=found.by_link.get(link.id, []), codes=codes, wait=wait,
-                           pending=found.pending, poll_ms=POLL_MS)
+                           pending=found.pending, poll_ms=POLL_MS, gave_up=gave_up)
 
 
 def fresh_cell(session, seg: Segment, saved: bool, with_findings: bool, oob: bool = False, quick: bool = False):
@@ -110,7 +111,5 @@ def awaited_findings(session, link: Link, seg: Segment, version: int, since_ms: 
             for other in queries.links_of_document(session, link.document_id, changed):
                 oob += findings_td(session, other, oob=True, found=complete, opened=False)
         return html + ("<template>" + oob + "</template>" if oob else "")
-    now = findings.link_findings_now(session, link)
-    return render_template("review/_findings.html", link=link, open=True, row_findings=now.by_link.get(link.id, []),
-                           codes=inline.link_codes(session, link.document_id, link.id), pending=True,
-                           gave_up=failure or "the document checks are taking long")
+    return findings_td(session, link, found=findings.link_findings_now(session, link),
+                       gave_up=failure or "the document checks are taking long")
