@@ -36,6 +36,8 @@ SETTINGS = [
     Setting("MQM_THRESHOLD", 10.0, "A document passes when its penalty per 1,000 source characters is at most this"),
     Setting("QUEUE_URL", "", "Job queue: empty for a SQLite file under instance/ (consumer threads in the server), "
             "redis://HOST:PORT/DB for Redis shared by `duizhao worker` processes, or immediate"),
+    Setting("RECHECK_WORKER", "process", "Where the document checks after a save run: process (a worker process "
+            "beside each server process) or thread (in the server process; the tests' default)"),
     Setting("QUEUE_WORKERS", 2, "Jobs run at once: consumer threads in the server, or processes of `duizhao worker`"),
     Setting("JOB_DEDUPE_SECONDS", 600.0, "A second submit with the same form token or files within this many "
             "seconds joins the first job"),

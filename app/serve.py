@@ -22,14 +22,15 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
 
-    app = create_app(conf)
     try:
+        app = create_app(conf)
         require_current(app.extensions["duizhao.engine"])
     except AppError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2
     # the checks' dictionaries load beside the server, not during the first reviewer's page
     threading.Thread(target=warm_up, name="duizhao-warm-up", daemon=True).start()
+    app.extensions["duizhao.rechecker"].start()  # the re-check worker process loads its own meanwhile
     consumer = start_jobs(app, jobs)
     print(f"duizhao is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     try:

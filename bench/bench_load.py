@@ -155,6 +155,11 @@ def _follow(conn, port: int, reviewer: Reviewer, answer: bytes, began: float, un
 def _serve(app):
     from waitress import create_server, wasyncore
 
+    rechecker = app.extensions["duizhao.rechecker"]
+    rechecker.start()  # as app.serve does: a worker process (when there is one) starts with the server
+    deadline = time.monotonic() + 60
+    while rechecker.worker_pid is not None and not rechecker.ready() and time.monotonic() < deadline:
+        time.sleep(0.1)  # its dictionaries load while the server starts; reviewers come later
     server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
     stop = threading.Event()
 
@@ -300,8 +305,12 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
                         help="a PostgreSQL server to test too (default: $DATABASE_URL)")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--recheck", choices=("process", "thread"), default=None,
+                        help="where the server's document re-checks run (default: RECHECK_WORKER, a worker process)")
     args = parser.parse_args()
     from review_doc import PASSWORD, bench_app
+
+    from app.config import DEFAULTS
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is what we measure
     targets = []
@@ -321,12 +330,14 @@ def main() -> int:
                ("no think time", (0.0, 0.0))]
     print(f"Load test: {args.reviewers} reviewers × {args.saves} saves of their own paragraphs "
           f"({args.paragraphs} each), waitress {SERVER_THREADS} threads on 127.0.0.1, {args.repeat * 18:,} links; "
-          f"load average at start {os.getloadavg()[0]:.2f}")
+          f"load average at start {os.getloadavg()[0]:.2f}; document re-checks in "
+          + ("a worker process" if (args.recheck or DEFAULTS["RECHECK_WORKER"]) == "process"
+             else "the server's thread"))
     header = f"{'database':<11}{'pacing':<16}{'saves':>6}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'saves/s':>9}" \
              f"{'lost':>6}{'errors':>8}   complete findings after a save: p50 / p95 ms (came / late; asks)"
     print(header, flush=True)
     for label, url, drop in targets:
-        app = bench_app(url)
+        app = bench_app(url, args.recheck)
         try:
             doc_id, names, owned = _prepare(app, args.repeat, args.reviewers, args.paragraphs, PASSWORD)
             port, close = _serve(app)
@@ -346,6 +357,7 @@ def main() -> int:
             finally:
                 close()
         finally:
+            app.extensions["duizhao.rechecker"].stop()  # and its worker process
             if drop is not None:
                 drop(app)
     for line in skipped:

@@ -9,13 +9,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
 
 
-def bench_app(database_url: str):
-    """An app on ``database_url`` (migrated) for a benchmark; CSRF is off so plain HTTP clients can post."""
+def bench_app(database_url: str, recheck_worker: str | None = None):
+    """An app on ``database_url`` (migrated) for a benchmark; CSRF is off so plain HTTP clients can post.
+    ``recheck_worker``: "process" or "thread" (default: the setting RECHECK_WORKER, as a server has it)."""
     from app import create_app
     from app.storage.db import upgrade
 
+    overrides = {"RECHECK_WORKER": recheck_worker} if recheck_worker else {}
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "INSTANCE": tempfile.mkdtemp()})
+                      "INSTANCE": tempfile.mkdtemp(), **overrides})
     upgrade(app.extensions["duizhao.engine"])
     return app
 

@@ -109,7 +109,10 @@ def app(database_url, tmp_path):
     application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                               "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER,
                               # jobs run in the submitting request (tests/web/test_jobs_web.py uses real queues)
-                              "QUEUE_URL": "immediate"})
+                              "QUEUE_URL": "immediate",
+                              # the re-checks in a thread: a worker process per test app would cost seconds
+                              # (tests/web/test_recheck_worker.py runs the worker process)
+                              "RECHECK_WORKER": "thread"})
     yield application
     close_app(application)
 

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
@@ -59,6 +60,7 @@ class DocumentFindings:
     versions: dict[int, int] = field(default_factory=dict)  # segment id -> the version these findings saw
     pending: bool = False  # only one link's per-link checks: the document-level checks have not run yet
     from_store: bool = False  # read from the document's stored run (this process has no per-link memo of it)
+    layout: tuple = ()  # (zh segment ids, en segment ids, link ids, shape) the findings are placed on
 
     def saw(self, segment_id: int, version: int) -> bool:
         """Whether these findings saw the segment at ``version`` or later."""
@@ -206,7 +208,8 @@ def _cached(cache: OrderedDict, key, limit: int):
 def document_findings(session: Session, document_id: int, checks: list[str] | None = None,
                       store: bool = True) -> DocumentFindings:
     """Run the checks over the document's current text with its project's approved glossary (cached in the
-    process; a complete run, every check, is also stored in the database and read back by a new process).
+    process; a complete run, every check, is also stored in the database and read back by a new process). With a
+    re-check worker process (services/recheck.py), a complete run that is not stored goes there.
     ``store`` False: a complete run is not stored (the background re-checks store only the last of a burst)."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     url = str(session.get_bind().url)
@@ -217,6 +220,7 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
     if hit is not None and hit[0] == fingerprint:
         return hit[1]
     with _compute_lock(key):  # one run per document at a time: saves arriving together share the next run
+        started = time.monotonic()
         fingerprint = _fingerprint(session, doc)  # what is committed now, this request's own save included
         with _LOCK:
             hit = _RESULTS.get(key)
@@ -224,14 +228,89 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
             return hit[1]
         complete = checks is None  # a complete run (every check) is what is stored
         result = _stored_run(session, doc, url, fingerprint) if complete else None
+        if result is None and complete and _worker_ran(url, doc.id):
+            # the worker's run started after this call, so it saw at least this state: when nothing changed since,
+            # it is this state's findings
+            started = time.monotonic()
+            fingerprint = _fingerprint(session, doc)
+            with _LOCK:
+                hit = _RESULTS.get(key)
+            if hit is not None and hit[0] == fingerprint:
+                return hit[1]
         computed = result is None
         if computed:
             with collector_paused():  # see there: a quarter of a re-check's time otherwise
                 result = _compute(session, doc, checks, url, fingerprint)
-        with _LOCK:
-            _RESULTS[key] = (fingerprint, result)
+        _keep(key, fingerprint, result, started)
     if computed and complete and store:
         store_run(session, doc.id, fingerprint, result)
+    return result
+
+
+def _keep(key, fingerprint: tuple, result: DocumentFindings, started: float) -> None:
+    """Keep ``result`` as the document's findings in this process unless the ones kept come from a run that read
+    the database later (``started``: monotonic time before the run read the document's state)."""
+    with _LOCK:
+        hit = _RESULTS.get(key)
+        if hit is None or hit[2] <= started:
+            _RESULTS[key] = (fingerprint, result, started)
+
+
+# ---- The re-check worker process (services/recheck.py): complete runs go there, their findings come back. ----
+
+_WORKERS: dict[str, object] = {}  # database URL -> run_now(document id) -> bool of the process's re-checker
+
+
+def use_worker(url: str, run_now, owner=None) -> None:
+    """Send this process's complete runs on the database ``url`` to a re-check worker: ``run_now(document_id)``
+    runs the checks there, puts the findings here (``install_run``) and returns True when it did; None stops
+    (only when ``owner``, the re-checker that registered, is still the one registered)."""
+    with _LOCK:
+        if run_now is not None:
+            _WORKERS[url] = run_now
+        elif owner is None or getattr(_WORKERS.get(url), "__self__", None) is owner:
+            _WORKERS.pop(url, None)
+
+
+def _worker_ran(url: str, document_id: int) -> bool:
+    with _LOCK:
+        run_now = _WORKERS.get(url)
+    return run_now is not None and run_now(document_id)
+
+
+@dataclass
+class RunPayload:
+    """What a run in the worker process hands back: its findings as this process indexes them (plain data)."""
+
+    fingerprint: tuple
+    project_id: int
+    findings: list[Finding]
+    by_link: dict
+    zh_spans: dict
+    en_spans: dict
+    layout: tuple  # zh segment ids, en segment ids, link ids, shape
+    versions: dict[int, int]
+
+
+def run_payload(session: Session, document_id: int) -> RunPayload:
+    """In the worker process: every check on the document as it is now (this process's memo makes it incremental),
+    as a payload for ``install_run``."""
+    doc = queries.get_or_404(session, Document, document_id, "document")
+    result = document_findings(session, document_id, store=False)
+    with _LOCK:
+        fingerprint = _RESULTS[(str(session.get_bind().url), doc.id, None)][0]
+    return RunPayload(fingerprint, doc.project_id, result.findings, result.by_link, result.zh_spans, result.en_spans,
+                      result.layout, result.versions)
+
+
+def install_run(session: Session, document_id: int, payload: RunPayload, started: float) -> DocumentFindings:
+    """In the web process: a worker's run kept as the document's findings (``started``: when it was asked for,
+    before the worker read the document)."""
+    url = str(session.get_bind().url)
+    entries, compiled, _memo = _glossary_of(session, payload.project_id, url, payload.fingerprint[-1])
+    result = DocumentFindings(payload.findings, payload.by_link, payload.zh_spans, payload.en_spans, len(entries),
+                              compiled=compiled, versions=payload.versions, layout=payload.layout)
+    _keep((url, document_id, None), payload.fingerprint, result, started)
     return result
 
 
@@ -244,13 +323,11 @@ def warm(session: Session, document_id: int) -> None:
     key = (url, doc.id, None)
     # without the document's compute lock: a page or a dismissal that needs new findings meanwhile does not wait
     # for this run (the memo they share is filled by whichever gets there first)
+    started = time.monotonic()
     fingerprint = _fingerprint(session, doc)
     with collector_paused():
         result = _compute(session, doc, None, url, fingerprint)
-    with _LOCK:
-        hit = _RESULTS.get(key)
-        if hit is None or hit[0] == fingerprint:
-            _RESULTS[key] = (fingerprint, result)
+    _keep(key, fingerprint, result, started)
 
 
 def store_latest(session: Session, document_id: int) -> bool:
@@ -299,7 +376,8 @@ def link_findings_now(session: Session, link: Link, changed: bool = False) -> Do
     shape = [(tuple(range(len(zh))), tuple(range(len(en))))]
     found = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, PER_LINK_CHECKS,
                            pair_cache=pair_cache, rows=[review_row(link.position)])
-    result = _indexed(found, zh, en, [link.id], shape, len(entries), compiled, {s.id: s.version for s in segs})
+    result = _indexed(found, _ids(zh), _ids(en), [link.id], shape, len(entries), compiled,
+                      {s.id: s.version for s in segs})
     result.pending = True
     return result
 
@@ -408,7 +486,7 @@ def _stored_run(session: Session, doc: Document, url: str, fingerprint: tuple) -
         found = load_findings(zlib.decompress(payload))
         (doc, zh, en, link_ids, shape, _rows), versions = _current_text(session, doc, url, fingerprint)
         entries, compiled, _memo = _glossary_of(session, doc.project_id, url, fingerprint[-1])
-        result = _indexed(found, zh, en, link_ids, shape, len(entries), compiled, versions)
+        result = _indexed(found, _ids(zh), _ids(en), link_ids, shape, len(entries), compiled, versions)
         result.from_store = True
         return result
     except Exception as exc:  # noqa: BLE001 - a damaged or foreign payload: run the checks instead
@@ -491,24 +569,30 @@ def _compute(session: Session, doc: Document, checks, url: str, fingerprint: tup
     dismissed = frozenset(session.scalars(select(Dismissal.key).where(Dismissal.document_id == doc.id)))
     findings = check_document([s.text for s in zh], [s.text for s in en], shape, compiled, dismissed, checks,
                               pair_cache=pair_cache, rows=rows)
-    return _indexed(findings, zh, en, link_ids, shape, len(entries), compiled, versions)
+    return _indexed(findings, _ids(zh), _ids(en), link_ids, shape, len(entries), compiled, versions)
 
 
-def _indexed(findings: list[Finding], zh: list[_Seg], en: list[_Seg], link_ids: list[int], shape: list,
+def _indexed(findings: list[Finding], zh_ids: list[int], en_ids: list[int], link_ids: list[int], shape: list,
              glossary_size: int, compiled: CompiledGlossary, versions: dict[int, int]) -> DocumentFindings:
-    """A run's findings placed on the document's links and paragraphs (a fresh run or a stored one), with the
-    segment versions the run saw."""
-    result = DocumentFindings(findings, glossary_size=glossary_size, compiled=compiled, versions=versions)
+    """A run's findings placed on the document's links and paragraphs (a fresh run, a stored one or one from the
+    re-check worker process), with the segment versions the run saw; ``zh_ids``/``en_ids``: the paragraphs' segment
+    ids in order."""
+    result = DocumentFindings(findings, glossary_size=glossary_size, compiled=compiled, versions=versions,
+                              layout=(zh_ids, en_ids, link_ids, shape))
     link_of = dict(zip(shape, link_ids, strict=True))  # shape and finding links are tuples of index tuples
     for f in findings:
         link_id = link_of.get(f.link)
         if link_id is not None:
             result.by_link.setdefault(link_id, []).append(f)
         if f.zh_span and f.zh_index is not None:
-            result.zh_spans.setdefault(zh[f.zh_index].id, []).append((*f.zh_span, f))
+            result.zh_spans.setdefault(zh_ids[f.zh_index], []).append((*f.zh_span, f))
         if f.en_span and f.en_index is not None:
-            result.en_spans.setdefault(en[f.en_index].id, []).append((*f.en_span, f))
+            result.en_spans.setdefault(en_ids[f.en_index], []).append((*f.en_span, f))
     return result
+
+
+def _ids(segs: list[_Seg]) -> list[int]:
+    return [s.id for s in segs]
 
 
 def check_and_store(session: Session, document_id: int) -> bool:
@@ -516,6 +600,7 @@ def check_and_store(session: Session, document_id: int) -> bool:
     first page need not run them; False (logged) when the run could not be stored."""
     doc = queries.get_or_404(session, Document, document_id, "document")
     url = str(session.get_bind().url)
+    started = time.monotonic()
     fingerprint = _fingerprint(session, doc)
     try:
         with collector_paused():
@@ -523,8 +608,7 @@ def check_and_store(session: Session, document_id: int) -> bool:
     except Exception:  # a check that fails must not fail the import: the grid runs the checks (and shows why)
         log.exception("the checks failed on document %s, just imported; its run is not stored", doc.id)
         return False
-    with _LOCK:
-        _RESULTS[(url, doc.id, None)] = (fingerprint, result)
+    _keep((url, doc.id, None), fingerprint, result, started)
     return store_run(session, doc.id, fingerprint, result, in_session=True)
 
 

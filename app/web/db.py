@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
+from app.errors import AppError
 from app.services.recheck import Rechecker
 from app.storage.db import make_engine, make_sessionmaker
 
@@ -15,7 +16,14 @@ def init_app(app: Flask) -> None:
     app.extensions["duizhao.engine"] = engine
     app.extensions["duizhao.sessionmaker"] = make_sessionmaker(engine)
     # the document-level checks after a save, in the background (a save answers with its own row's checks)
-    app.extensions["duizhao.rechecker"] = Rechecker(app.extensions["duizhao.sessionmaker"])
+    # (in a worker process of their own unless RECHECK_WORKER is "thread")
+    where = app.config.get("RECHECK_WORKER", "process")
+    if where not in ("process", "thread"):
+        raise AppError(f"RECHECK_WORKER must be process or thread, not {where!r}")
+    worker = where == "process"
+    app.extensions["duizhao.rechecker"] = Rechecker(
+        app.extensions["duizhao.sessionmaker"], url_key=str(engine.url),
+        worker_url=engine.url.render_as_string(hide_password=False) if worker else None)
     app.teardown_appcontext(close_session)
 
 

@@ -32,7 +32,7 @@ def app(database_url, tmp_path):
     """The application as `make run` has it: the embedding aligner, a SQLite queue, two consumer threads."""
     application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                               "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": "embedding",
-                              "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}"})
+                              "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}", "RECHECK_WORKER": "thread"})
     consumer = jobs.start_consumer(application.extensions["duizhao.queue"], workers=2)
     yield application
     jobs.stop_consumer(consumer, timeout=30)

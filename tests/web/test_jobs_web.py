@@ -34,7 +34,8 @@ def app(request, database_url, tmp_path):
         redis_or_skip()
         url = REDIS_URL
     application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER, "QUEUE_URL": url})
+                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER, "QUEUE_URL": url,
+                              "RECHECK_WORKER": "thread"})
     # a queue name of its own (Redis is shared by every test)
     queue = jobs.JobQueue(application.config, make_session=application.extensions["duizhao.sessionmaker"],
                           name=f"duizhao-web-test-{uuid.uuid4().hex[:12]}")

@@ -1,0 +1,165 @@
+"""The document re-checks in a worker process of their own (RECHECK_WORKER "process", the server's default): the
+findings a save's cell gets, and the ones a page waits for, come from the worker and equal a run in this process."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import time
+
+import pytest
+
+from app import create_app
+from app.checks.registry import CHECKS
+from app.services import findings
+from app.storage.models import Segment
+from tests.conftest import TEST_ALIGNER, close_app
+from tests.web.test_recheck import _follow, _row_with_document_findings, _save
+
+
+@pytest.fixture
+def worker_app(database_url, tmp_path):
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                              "INSTANCE": tmp_path / "instance", "ALIGN_METHOD": TEST_ALIGNER,
+                              "QUEUE_URL": "immediate", "RECHECK_WORKER": "process"})
+    rechecker = application.extensions["duizhao.rechecker"]
+    rechecker.start()  # as app.serve does
+    deadline = time.monotonic() + 60
+    while not rechecker.ready():
+        assert time.monotonic() < deadline, "the worker process did not start"
+        time.sleep(0.05)
+    yield application
+    close_app(application)
+
+
+def _as_rows(found):
+    return [(f.check, f.message, f.key, f.zh_index, f.en_index, f.zh_span, f.en_span, f.row) for f in found]
+
+
+def _here(session, doc_id):
+    """Every check run in this process (a run with the checks named is never sent to the worker)."""
+    return findings.document_findings(session, doc_id, checks=list(CHECKS))
+
+
+def test_a_save_is_rechecked_in_the_worker_and_its_findings_are_a_full_run(worker_app, session, demo_doc):
+    from tests.conftest import AuthActions
+
+    client = worker_app.test_client()
+    auth = AuthActions(client)
+    auth.login("rita", "reviewer-pass-1")
+    rechecker = worker_app.extensions["duizhao.rechecker"]
+    link, seg = _row_with_document_findings(session, demo_doc)  # a page's run: sent to the worker
+    assert rechecker.worker_pid not in (None, os.getpid())
+    assert rechecker.runs >= 1
+    text = seg.text + " It followed the Maple Bridge experience."
+    answer = _save(client, auth, seg.id, text, seg.version).get_data(as_text=True)
+    done = _follow(client, answer, seconds=60)
+    assert "term.forbidden" in done and 'class="findings pending"' not in done
+    session.expire_all()
+    version = session.get(Segment, seg.id).version
+    latest = findings.latest_findings(session, demo_doc)
+    assert latest.saw(seg.id, version)
+    assert _as_rows(latest.findings) == _as_rows(_here(session, demo_doc).findings)
+    assert latest.by_link[link.id] and {f.key for f in latest.by_link[link.id]} == \
+        {f.key for f in _here(session, demo_doc).by_link[link.id]}
+
+
+def test_a_page_after_a_dismissal_waits_for_the_worker(worker_app, session, demo_doc):
+    from app.storage.models import User
+
+    rechecker = worker_app.extensions["duizhao.rechecker"]
+    before = findings.document_findings(session, demo_doc)
+    runs = rechecker.runs
+    target = next(f for f in before.findings if f.check == "term.drift")
+    admin = session.query(User).filter_by(username="admin").one()
+    findings.dismiss(session, demo_doc, target.key, target.check, target.message, admin)
+    session.commit()
+    after = findings.document_findings(session, demo_doc)
+    assert rechecker.runs > runs  # the worker ran the checks again
+    assert target.key not in {f.key for f in after.findings}
+    assert _as_rows(after.findings) == _as_rows(_here(session, demo_doc).findings)
+
+
+def test_a_worker_that_died_is_replaced(worker_app, session, demo_doc):
+    rechecker = worker_app.extensions["duizhao.rechecker"]
+    findings.document_findings(session, demo_doc)
+    first = rechecker.worker_pid
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while rechecker.ready():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    seg = session.query(Segment).filter_by(document_id=demo_doc, side="en").first()
+    seg.text += " Edited."
+    seg.version += 1
+    session.commit()
+    # a page meanwhile runs the checks itself (and asks for a new worker)
+    assert findings.document_findings(session, demo_doc).saw(seg.id, seg.version)
+    seg.text += " Again."
+    seg.version += 1
+    session.commit()
+    rechecker.request(demo_doc)  # a save's re-check goes to the new worker
+    deadline = time.monotonic() + 60
+    while not (latest := findings.latest_findings(session, demo_doc)).saw(seg.id, seg.version):
+        assert time.monotonic() < deadline and rechecker.failure(demo_doc) is None
+        time.sleep(0.05)
+    assert rechecker.worker_pid not in (None, first)
+    assert _as_rows(latest.findings) == _as_rows(_here(session, demo_doc).findings)
+
+
+def test_an_unknown_place_for_the_rechecks_is_refused(tmp_path):
+    from app.errors import AppError
+
+    with pytest.raises(AppError, match="RECHECK_WORKER must be process or thread"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE": tmp_path, "SECRET_KEY": "x",
+                    "RECHECK_WORKER": "cluster"})
+
+
+def _finding(n: int):
+    from app.checks.base import Finding
+    from app.model import Issue, Severity
+
+    return Finding(Issue("term.drift", Severity.MINOR, f"message {n}", (0, 2), None, None, {"places": [n]}),
+                   ((n,), (n,)), n, n, "中文", "", key=f"k{n}", row=n + 1)
+
+
+def test_the_wire_sends_a_finding_once_and_then_its_number(monkeypatch):
+    import multiprocessing
+
+    from app.services import recheck
+
+    ours, theirs = multiprocessing.Pipe()
+    out, back = recheck._Wire(ours), recheck._Wire(theirs)
+    first = [_finding(n) for n in range(5)]
+    out.send(("ok", {"findings": first, "by_link": {7: first[:2]}}))
+    status, got = back.recv()
+    assert status == "ok" and got["findings"] == first and got["by_link"][7][0] is got["findings"][0]
+    size_first = len(back._got)
+    # the next run: three findings as before, two new ones
+    second = first[:3] + [_finding(10), _finding(11)]
+    out.send(("ok", second))
+    _status, again = back.recv()
+    assert again == second
+    assert again[0] is got["findings"][0]  # the same object: it came as its number
+    assert len(back._got) == size_first + 2
+    # both sides start again past the limit
+    monkeypatch.setattr(recheck._Wire, "RESET_AFTER", 3)
+    out.send(("ok", second))
+    _status, reset = back.recv()
+    assert reset == second and len(back._got) == 5 and reset[0] is not again[0]
+
+
+def test_the_wire_starts_again_after_a_send_that_failed():
+    import multiprocessing
+
+    from app.services import recheck
+
+    ours, theirs = multiprocessing.Pipe()
+    out, back = recheck._Wire(ours), recheck._Wire(theirs)
+    out.send([_finding(1)])
+    back.recv()
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        out.send([_finding(2), lambda: None])  # cannot be pickled: finding 2 never reached the other side
+    out.send([_finding(2), _finding(1)])
+    assert back.recv() == [_finding(2), _finding(1)]
