@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.errors import InputError
 from app.model import InlineCode, codes_from_json, codes_in
@@ -24,7 +24,9 @@ class LinkCodes:
 
 
 def _source(session: Session, document_id: int) -> DocumentSource | None:
-    return session.scalar(select(DocumentSource).where(DocumentSource.document_id == document_id))
+    # the original file's bytes (an XLIFF or a .docx, megabytes) load only when an export reads them
+    return session.scalar(select(DocumentSource).options(defer(DocumentSource.data))
+                          .where(DocumentSource.document_id == document_id))
 
 
 def _units(source: DocumentSource | None) -> dict:

@@ -376,7 +376,8 @@ class Rechecker:
                 self._failures[doc] = f"{type(exc).__name__}: {exc}"[:300]
             with self._wake:
                 self._running = None
-                self._gap[doc] = (time.monotonic() - began) / self.max_share
+                if not warm:  # a warm-up runs once; it does not space out the re-checks after it
+                    self._gap[doc] = (time.monotonic() - began) / self.max_share
                 self.runs += 1
                 self._done[doc] = seq
                 self._wake.notify_all()

@@ -330,3 +330,35 @@ def test_the_last_background_run_of_a_burst_is_stored(app, client, auth, session
     doc = session.get(findings.Document, demo_doc)
     stored = session.query(CheckRun).filter_by(document_id=demo_doc).one()
     assert stored.key == findings.run_key(findings._fingerprint(session, doc))  # what a new process would read
+
+
+def test_a_warm_up_does_not_space_out_the_re_checks_after_it(monkeypatch):
+    import app.services.recheck as recheck
+
+    monkeypatch.setattr(recheck, "WARM_DELAY_SECONDS", 0.0)
+    started: list[tuple[str, float]] = []
+
+    def warm(_session, _doc_id):
+        started.append(("warm", time.monotonic()))
+        time.sleep(0.3)  # a long run: at a share of 0.1 it would ask for a gap of 3 s
+
+    def run(_session, _doc_id, **_options):
+        started.append(("run", time.monotonic()))
+
+    monkeypatch.setattr(findings, "warm", warm)
+    monkeypatch.setattr(findings, "document_findings", run)
+    monkeypatch.setattr(findings, "store_latest", lambda _session, _doc_id: False)
+    rechecker = Rechecker(FakeSession, delay=0.0, min_gap=0.05, max_share=0.1)
+    rechecker.request(5, warm=True)
+    deadline = time.monotonic() + 5
+    while rechecker.busy(5):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    asked = time.monotonic()
+    rechecker.request(5)
+    while len(started) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert [k for k, _ in started] == ["warm", "run"]
+    assert started[1][1] - asked < 0.5  # the re-check after the warm-up went at once
+    rechecker.stop()
