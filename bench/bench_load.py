@@ -1,7 +1,8 @@
 """Load test of the review screen's save: reviewers saving their own paragraphs through a real HTTP server.
 
 The 1,980-link benchmark document is served by waitress on 127.0.0.1 (a free port, as ``app.serve`` serves:
-4 threads); each reviewer is a thread with its own logged-in session (a project member with the reviewer
+4 threads, in a server process of its own, which starts the re-check worker process as app.serve does); each
+reviewer is a thread with its own logged-in session (a project member with the reviewer
 role) that saves its own paragraphs one after another, as the grid does (POST /segments/<id>, htmx: the
 answer holds the cell and the row's own per-link findings; the document-level checks follow in the server's
 background re-check, and during its think time the reviewer asks for the row's findings again every poll
@@ -152,31 +153,53 @@ def _follow(conn, port: int, reviewer: Reviewer, answer: bytes, began: float, un
         return conn
 
 
-def _serve(app):
-    from waitress import create_server, wasyncore
+def _serve_child(url: str, recheck: str | None) -> int:
+    """``--serve``: this process is the server, as ``app.serve`` runs it (waitress, its threads, the re-checks
+    started with it); it prints its port and serves until its standard input closes."""
+    from review_doc import bench_app
+    from waitress import create_server
 
+    from app.checks.runner import warm_up
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is what we measure
+    app = bench_app(url, recheck)
+    warm_up()
     rechecker = app.extensions["duizhao.rechecker"]
     rechecker.start()  # as app.serve does: a worker process (when there is one) starts with the server
     deadline = time.monotonic() + 60
-    while rechecker.worker_pid is not None and not rechecker.ready() and time.monotonic() < deadline:
+    while not rechecker.ready() and time.monotonic() < deadline:
         time.sleep(0.1)  # its dictionaries load while the server starts; reviewers come later
     server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
-    stop = threading.Event()
+    threading.Thread(target=server.run, daemon=True).start()
+    print(server.effective_port, flush=True)
+    sys.stdin.read()  # the load test closes it when it is done
+    server.close()
+    rechecker.stop(timeout=10)
+    app.extensions["duizhao.engine"].dispose()
+    return 0
 
-    def loop():
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
+def _serve(url: str, recheck: str | None):
+    """The server in a process of its own (the reviewers' threads do not share its interpreter, as browsers
+    do not); returns its port and a function that stops it."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, __file__, "--serve", url, recheck or ""], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    if not line.strip().isdigit():
+        child.kill()
+        raise RuntimeError(f"the server process did not start (it said {line!r})")
 
     def close():
-        stop.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        server.close()
+        child.stdin.close()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
-    return server.effective_port, close
+    return int(line), close
 
 
 def _prepare(app, repeat: int, reviewers: int, per_reviewer: int, password: str):
@@ -307,12 +330,14 @@ def main() -> int:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--recheck", choices=("process", "thread"), default=None,
                         help="where the server's document re-checks run (default: RECHECK_WORKER, a worker process)")
+    parser.add_argument("--serve", nargs=2, metavar=("URL", "RECHECK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return _serve_child(args.serve[0], args.serve[1] or None)
     from review_doc import PASSWORD, bench_app
 
     from app.config import DEFAULTS
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is what we measure
     targets = []
     if not args.no_sqlite:
         targets.append(("SQLite", f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}", None))
@@ -329,7 +354,8 @@ def main() -> int:
     pacings = [(f"think {args.think_min:g}-{args.think_max:g} s", (args.think_min, args.think_max)),
                ("no think time", (0.0, 0.0))]
     print(f"Load test: {args.reviewers} reviewers × {args.saves} saves of their own paragraphs "
-          f"({args.paragraphs} each), waitress {SERVER_THREADS} threads on 127.0.0.1, {args.repeat * 18:,} links; "
+          f"({args.paragraphs} each), waitress {SERVER_THREADS} threads on 127.0.0.1 in a server process of its "
+          f"own, {args.repeat * 18:,} links; "
           f"load average at start {os.getloadavg()[0]:.2f}; document re-checks in "
           + ("a worker process" if (args.recheck or DEFAULTS["RECHECK_WORKER"]) == "process"
              else "the server's thread"))
@@ -337,10 +363,10 @@ def main() -> int:
              f"{'lost':>6}{'errors':>8}   complete findings after a save: p50 / p95 ms (came / late; asks)"
     print(header, flush=True)
     for label, url, drop in targets:
-        app = bench_app(url, args.recheck)
+        app = bench_app(url, "thread")  # this process's own app only prepares and verifies (no re-checks)
         try:
             doc_id, names, owned = _prepare(app, args.repeat, args.reviewers, args.paragraphs, PASSWORD)
-            port, close = _serve(app)
+            port, close = _serve(url, args.recheck)
             try:
                 for pacing, think in pacings:
                     result = run_once(app, port, doc_id, owned, names, args.saves, think, PASSWORD)

@@ -180,16 +180,19 @@ def work(conn, url: str) -> None:
     """The worker process: run what the server asks on the database ``url``, one request at a time, until the pipe
     closes: ``run`` (every check; the findings handed back), ``warm`` (fill the memo), ``store`` (keep the last run
     in the database for a new process)."""
+    import signal
+
     from app.checks.runner import warm_up
     from app.storage.db import make_engine, make_sessionmaker
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which then ends this process
     logging.basicConfig(level=logging.WARNING)
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     warm_up()
     replies = _Wire(conn)
-    replies.send(("ready", None))
     try:
+        replies.send(("ready", None))
         while True:
             try:
                 message = conn.recv()
@@ -208,10 +211,13 @@ def work(conn, url: str) -> None:
                         value = findings.store_latest(session, document_id)
                     else:
                         raise ValueError(f"unknown request {kind!r}")
-                replies.send(("ok", value))
+                reply = ("ok", value)
             except Exception as exc:  # noqa: BLE001 -- reported to the server, which reports it to the grid
                 log.exception("re-check %s of document %s failed", kind, document_id)
-                replies.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+                reply = ("error", f"{type(exc).__name__}: {exc}"[:300])
+            replies.send(reply)
+    except OSError:  # the server went (a broken pipe): so does its worker
+        return
     finally:
         engine.dispose()
 

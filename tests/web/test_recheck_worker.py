@@ -163,3 +163,63 @@ def test_the_wire_starts_again_after_a_send_that_failed():
         out.send([_finding(2), lambda: None])  # cannot be pickled: finding 2 never reached the other side
     out.send([_finding(2), _finding(1)])
     assert back.recv() == [_finding(2), _finding(1)]
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (from /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    out.append(f.read().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_the_server_starts_its_worker_and_ctrl_c_ends_both(database_url, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "DUIZHAO_INSTANCE": str(tmp_path / "instance"),
+           "DUIZHAO_SECRET_KEY": "test-secret", "DUIZHAO_QUEUE_URL": "immediate"}
+    env.pop("DUIZHAO_RECHECK_WORKER", None)  # the default: a worker process
+    server = subprocess.Popen([sys.executable, "-m", "app.serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "the server ended at start"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/login", timeout=5) as answer:
+                    assert answer.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+        while not any("spawn_main" in c for c in _children(server.pid)):
+            assert time.monotonic() < deadline, "the server started no re-check worker"
+            time.sleep(0.2)
+        server.send_signal(signal.SIGINT)
+        _out, err = server.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        while any("spawn_main" in c for c in _children(server.pid)):
+            assert time.monotonic() < deadline + 30, "the worker outlived the server"
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+        server.stdout.close()
+        server.stderr.close()
