@@ -37,7 +37,8 @@ DELAY_SECONDS = 0.0  # a run waits this long after the save that asks for it
 MIN_GAP_SECONDS = 0.5  # at most one run per document this often (a run of 2,000 links: about 0.1 s of CPU)
 MAX_SHARE = 0.3  # and the runs of a document take at most this share of the time
 WARM_DELAY_SECONDS = 1.0  # a run that only fills the memo (after a stored run was read) waits for the page to go
-RUN_NOW_SECONDS = 60.0  # how long a page waits for the worker's run before it runs the checks itself
+RUN_NOW_SECONDS = 15.0  # how long a page waits for the worker's run before it runs the checks itself
+ANSWER_SECONDS = 300.0  # a worker that has not answered a request in this long is taken for hung and replaced
 
 
 class _Wire:
@@ -146,10 +147,12 @@ class _Worker:
                 if not self._ready:
                     self._take_ready()  # waits for the worker's dictionaries the first time
                 self._conn.send((kind, document_id))
+                if not self._conn.poll(ANSWER_SECONDS):
+                    raise TimeoutError(f"no answer in {ANSWER_SECONDS:.0f} s")
                 status, value = self._replies.recv()
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError) as exc:  # TimeoutError is an OSError
             self.close(0)
-            raise RuntimeError(f"the re-check worker process ended ({type(exc).__name__})") from exc
+            raise RuntimeError(f"the re-check worker process ended ({type(exc).__name__}: {exc})") from exc
         if status != "ok":
             raise RuntimeError(value)
         return value

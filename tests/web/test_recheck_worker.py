@@ -223,3 +223,22 @@ def test_the_server_starts_its_worker_and_ctrl_c_ends_both(database_url, tmp_pat
             server.communicate()
         server.stdout.close()
         server.stderr.close()
+
+
+def test_a_hung_worker_is_replaced(monkeypatch):
+    import multiprocessing
+
+    from app.services import recheck
+
+    worker = recheck._Worker("sqlite://")
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    sleeper = context.Process(target=time.sleep, args=(60,), daemon=True)  # never answers
+    sleeper.start()
+    worker._process, worker._conn, worker._replies, worker._ready = sleeper, ours, recheck._Wire(ours), True
+    monkeypatch.setattr(recheck, "ANSWER_SECONDS", 0.5)
+    with pytest.raises(RuntimeError, match="no answer"):
+        worker.call("run", 1)
+    sleeper.join(10)
+    assert not sleeper.is_alive() and worker.pid is None  # ended, and the next call starts a new one
+    theirs.close()
