@@ -100,6 +100,7 @@ class _Worker:
         self._conn = None
         self._lock = threading.Lock()
         self._ready = False  # the worker said it has loaded the checks' dictionaries
+        self.spawned = 0  # worker processes started so far
 
     def ready(self) -> bool:
         """Whether the worker is running and has loaded the checks' dictionaries (a page does not wait for a worker
@@ -134,6 +135,7 @@ class _Worker:
         self._process = context.Process(target=work, args=(theirs, self.url), name="duizhao-recheck-worker",
                                         daemon=True)
         self._process.start()
+        self.spawned += 1
         theirs.close()
         self._conn = ours
         self._replies = _Wire(ours)
@@ -297,7 +299,8 @@ class Rechecker:
         if self._worker is None:
             return False
         if not self._worker.ready():
-            self._worker.start()  # when it died: a new one, for the next time (this page runs the checks itself)
+            if self._worker.spawned:
+                self._worker.start()  # when it died: a new one, for the next time (this page runs the checks itself)
             return False
         with self._wake:
             if self._stopping:

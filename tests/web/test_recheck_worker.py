@@ -242,3 +242,22 @@ def test_a_hung_worker_is_replaced(monkeypatch):
     sleeper.join(10)
     assert not sleeper.is_alive() and worker.pid is None  # ended, and the next call starts a new one
     theirs.close()
+
+
+def test_a_page_before_the_worker_started_runs_the_checks_itself(database_url, tmp_path, session, demo_doc):
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                              "INSTANCE": tmp_path / "instance2", "QUEUE_URL": "immediate",
+                              "RECHECK_WORKER": "process"})
+    try:
+        rechecker = application.extensions["duizhao.rechecker"]
+        from sqlalchemy import delete
+
+        from app.storage.models import CheckRun
+
+        session.execute(delete(CheckRun))  # no stored run: the checks must run
+        session.commit()
+        findings.forget_cached()
+        found = findings.document_findings(session, demo_doc)
+        assert found.findings and rechecker.worker_pid is None and rechecker.runs == 0
+    finally:
+        close_app(application)
