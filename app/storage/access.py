@@ -5,7 +5,7 @@ None of these functions commits (the caller owns the session).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import (
@@ -54,15 +54,43 @@ def sees_projectless_job(session: Session, user: User | None, job_id: int) -> bo
     return user.role == "admin" or row.user_id == user.id
 
 
+# A web request asks for the same membership several times (the route's guard, the service's, the templates'):
+# in a session that asked for it (``remember_roles``), the answers are kept for the transaction, and forgotten when
+# it ends and when this module changes a membership. Other sessions (the CLI's, a job's) read every time.
+_ROLES = "duizhao.member_roles"
+
+
+def remember_roles(session: Session) -> Session:
+    """Keep ``session``'s membership answers for each of its transactions (a web request's session)."""
+    session.info[_ROLES] = {}
+    return session
+
+
+def _forget_roles(session: Session, *_args) -> None:
+    if _ROLES in session.info:
+        session.info[_ROLES] = {}
+
+
+for _name in ("after_commit", "after_rollback"):
+    event.listen(Session, _name, _forget_roles)
+
+
 def member_role(session: Session, user: User | None, project_id: int | None) -> str | None:
     """``user``'s role in the project: 'admin' for admins, the membership role, or None."""
     if user is None or project_id is None:
         return None
     if user.role == "admin":
         return "admin"
-    return session.scalar(
-        select(ProjectMember.role).where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
-    )
+    known = session.info.get(_ROLES)
+    key = (user.id, project_id)
+    if known is None or key not in known:
+        role = session.scalar(
+            select(ProjectMember.role).where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
+        )
+        if known is None:
+            return role
+        known[key] = role
+    return known[key]
 
 
 def member_roles(session: Session, user: User) -> set[str]:
@@ -88,6 +116,7 @@ def set_member(session: Session, project: Project, user: User, role: str) -> Pro
     else:
         member.role = role
     session.flush()
+    _forget_roles(session)
     return member
 
 
@@ -97,6 +126,7 @@ def remove_member(session: Session, project: Project, user: User) -> bool:
         return False
     session.delete(member)
     session.flush()
+    _forget_roles(session)
     return True
 
 

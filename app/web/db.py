@@ -6,6 +6,7 @@ from flask import Flask, current_app, g
 
 from app.errors import AppError
 from app.services.recheck import Rechecker
+from app.storage import access
 from app.storage.db import make_engine, make_sessionmaker
 
 
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
 def get_session():
     """The request's database session, opened on first use and closed at teardown."""
     if "db" not in g:
-        g.db = current_app.extensions["duizhao.sessionmaker"]()
+        g.db = access.remember_roles(current_app.extensions["duizhao.sessionmaker"]())
     return g.db
 
 
