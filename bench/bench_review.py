@@ -124,12 +124,13 @@ def main() -> int:
         return response, answered, time.perf_counter() - wall, time.process_time() - cpu
 
     rechecker = app.extensions["duizhao.rechecker"]
-    while rechecker.busy(doc_id):  # page 1 read the stored run: its background run fills this process's memo
+    while rechecker.busy(doc_id):  # page 1 read the stored run: a background run fills the memo (the worker's)
         time.sleep(0.01)
+    where = "the worker process's CPU not counted" if rechecker.worker_pid else "re-checks in this process"
     response, answered, wall, cpu = save_and_recheck(seg.id, seg.text + " (edited)")
     rows.append(("save: answer (own row's checks)", answered, None, f"{response.status_code}; document checks follow"))
     rows.append(("save one paragraph (re-check)", wall, cpu, "until the complete findings include the save "
-                 "(after the memo's warm-up)"))
+                 f"(after the memo's warm-up; {where})"))
     times = []
     for sid, text in more:
         time.sleep(0.6)  # a reviewer's pace: one save after another's re-check (runs start at most every 0.5 s)
@@ -143,6 +144,7 @@ def main() -> int:
     print(f"{'step':<44}{'seconds':>9}{'CPU s':>8}  note")
     for label, seconds, cpu, note in rows:
         print(f"{label:<44}{seconds:>9.2f}{'' if cpu is None else f'{cpu:.2f}':>8}  {note}")
+    rechecker.stop()
     return 0
 
 

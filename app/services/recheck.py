@@ -20,12 +20,15 @@ With a worker, the complete runs that pages and dismissals wait for go there too
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import multiprocessing
+import multiprocessing.util  # noqa: F401 -- its exit handler (which ends daemonic workers) registered before ours
 import pickle
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 from app.checks.base import Finding, collector_paused
@@ -183,8 +186,8 @@ class _Worker:
 
 def work(conn, url: str) -> None:
     """The worker process: run what the server asks on the database ``url``, one request at a time, until the pipe
-    closes: ``run`` (every check; the findings handed back), ``warm`` (fill the memo), ``store`` (keep the last run
-    in the database for a new process)."""
+    closes: ``run`` (every check; the findings handed back), ``warm`` (fill the memo from scratch, the same), ``store``
+    (keep the last run in the database for a new process)."""
     import signal
 
     from app.checks.runner import warm_up
@@ -211,7 +214,8 @@ def work(conn, url: str) -> None:
                     if kind == "run":
                         value = findings.run_payload(session, document_id)
                     elif kind == "warm":
-                        value = findings.warm(session, document_id)
+                        findings.warm(session, document_id)
+                        value = findings.run_payload(session, document_id)
                     elif kind == "store":
                         value = findings.store_latest(session, document_id)
                     else:
@@ -227,6 +231,17 @@ def work(conn, url: str) -> None:
         engine.dispose()
 
 
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # the re-checkers with a worker process, stopped when Python exits
+
+
+@atexit.register
+def _stop_live() -> None:
+    """At exit, before multiprocessing ends the daemonic workers under a run: let the runs finish and the workers
+    go (a run in progress otherwise ends in a logged broken connection)."""
+    for rechecker in list(_LIVE):
+        rechecker.stop(timeout=10)
+
+
 class Rechecker:
     """The background re-checks of one process: ``request(document_id)`` after a save has committed."""
 
@@ -239,6 +254,7 @@ class Rechecker:
         self._url_key = url_key
         if self._worker is not None:
             findings.use_worker(url_key, self.run_now)
+            _LIVE.add(self)
         self._seq = 0  # runs started so far
         self._done: dict[int, int] = {}  # document id -> the number of its last finished run
         self.delay, self.min_gap, self.max_share = delay, min_gap, max_share
@@ -354,10 +370,11 @@ class Rechecker:
                 if ready:
                     doc = min(ready, key=self._due.__getitem__)
                     del self._due[doc]  # a save from now on asks for the next run
-                    self._last_start[doc] = now
                     self._running = doc
                     warm = doc in self._warm
                     self._warm.discard(doc)
+                    if not warm:  # a warm-up runs once: the gap is between re-checks
+                        self._last_start[doc] = now
                     self._seq += 1
                     return doc, warm, self._seq
                 wait = min(self._due.values()) - now if self._due else None
@@ -395,13 +412,14 @@ class Rechecker:
                 self._wake.notify_all()
 
     def _run_in_worker(self, doc: int, warm: bool) -> None:
-        if warm:
-            self._worker.call("warm", doc)
-            return
         started = time.monotonic()  # before the worker reads the document
-        with collector_paused():  # unpickling and indexing the findings make many objects and few cycles
-            payload = self._worker.call("run", doc)
+        with collector_paused():  # unpickling the findings makes many objects and few cycles
+            # a warm-up hands its findings back too: they are the stored run's, but the next runs then send only
+            # the findings that changed (see _Wire), and pages stop asking for a warm-up
+            payload = self._worker.call("warm" if warm else "run", doc)
             with self.make_session() as session:
                 findings.install_run(session, doc, payload, started)
+        if warm:
+            return
         if not self.pending(doc):  # the last run of a burst is stored, for a new process
             self._worker.call("store", doc)

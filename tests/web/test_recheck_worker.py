@@ -261,3 +261,23 @@ def test_a_page_before_the_worker_started_runs_the_checks_itself(database_url, t
         assert found.findings and rechecker.worker_pid is None and rechecker.runs == 0
     finally:
         close_app(application)
+
+
+def test_pages_after_the_workers_warm_up_ask_for_no_more(worker_app, session, demo_doc):
+    from tests.conftest import AuthActions
+
+    findings.document_findings(session, demo_doc)  # the worker's run is stored
+    findings.forget_cached()  # as a new server process: the next page reads the stored run
+    client = worker_app.test_client()
+    AuthActions(client).login("rita", "reviewer-pass-1")
+    rechecker = worker_app.extensions["duizhao.rechecker"]
+    runs = rechecker.runs
+    assert client.get(f"/documents/{demo_doc}").status_code == 200
+    assert rechecker.busy(demo_doc)  # a warm-up of the worker's memo is on its way
+    deadline = time.monotonic() + 30
+    while rechecker.busy(demo_doc):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert rechecker.runs == runs + 1
+    assert client.get(f"/documents/{demo_doc}").status_code == 200
+    assert not rechecker.busy(demo_doc)  # that page asked for no second warm-up
