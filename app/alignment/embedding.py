@@ -328,34 +328,53 @@ def align_vectors(
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         return ev[js, dj - 1] @ zv[i, di - 1]
 
-    singles: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+    singles: dict[tuple, tuple] = {}
+
+    def row_cosines(key: tuple, row: int, vec: np.ndarray, a: int, b: int) -> tuple:
+        """Cosines of ``vec`` with the single English sentences ``a..b-1`` (at least): ``(first column, values)``.
+        Computed once over Chinese row ``row``'s band (plus ``ke``) and shared by every bead shape that asks."""
+        got = singles.get(key)
+        if got is None or got[0] > a or got[0] + len(got[1]) < b:
+            start = min(a, int(lo[row]))
+            stop = min(m, max(int(hi[row]), b - ke) + ke)
+            got = singles[key] = (start, ev[start:stop, 0] @ vec)
+        return got
+
+    def span_members(i: int, di: int, a: int, b: int) -> tuple:
+        """``(first column, cosines of the English sentences with Chinese span (i, di), the same for a first
+        member, for a last member)``: an edge member's is taken ``member_edge`` with the edge clause."""
+        got = singles.get((i, di))
+        if got is None or got[0] > a or got[0] + len(got[1]) < b:
+            start, vals = row_cosines(("span", i, di), i, zv[i, di - 1], a, b)
+            got = (start, vals, vals, vals)
+            if edge:
+                cols = ev[start:start + len(vals), 0]
+                got = (start, vals, (1.0 - edge) * vals + edge * (cols @ zedge[i, 0]),
+                       (1.0 - edge) * vals + edge * (cols @ zedge[i + di - 1, 1]))
+            singles[i, di] = got
+        return got
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
         other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
         other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence).
-        The cosines of single English sentences with a Chinese span are computed once per span over its
-        whole band row and shared by every bead shape."""
+        The cosines of single English sentences with a Chinese span (and its edge clauses) or a single
+        Chinese sentence are computed once per row over its whole band and shared by every bead shape."""
         low = np.zeros(len(js))
+        j0, j1 = int(js.min()), int(js.max())
         if dj > 1:
-            start = int(js.min())
-            got = singles.get((i, di))
-            if got is None or got[0] > start or got[0] + len(got[1]) < int(js.max()) + dj:
-                stop = min(m, max(int(hi[i]), int(js.max())) + ke)
-                start = min(start, int(lo[i]))
-                got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
-            base, vals = got
+            base, vals, first, last = span_members(i, di, j0, j1 + dj)
             for t in range(dj):
-                c = vals[js + t - base]
-                if edge and t in (0, dj - 1):  # the first English sentence against the first Chinese clause
-                    clause = zedge[i, 0] if t == 0 else zedge[i + di - 1, 1]
-                    c = (1.0 - edge) * c + edge * (ev[js + t, 0] @ clause)
+                c = (first if t == 0 else last if t == dj - 1 else vals)[js + t - base]
                 low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
             if edge:  # the first Chinese sentence against the first English sentence (English ones are short)
-                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (ev[js, 0] @ zv[i, 0])
-                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (ev[js + dj - 1, 0] @ zv[i + di - 1, 0])
+                fb, fv = row_cosines(("single", i), i, zv[i, 0], j0, j1 + 1)
+                r = i + di - 1
+                lb, lv = row_cosines(("single", r), r, zv[r, 0], j0 + dj - 1, j1 + dj)
+                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * fv[js - fb]
+                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * lv[js + dj - 1 - lb]
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
