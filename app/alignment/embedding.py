@@ -30,9 +30,8 @@ Two passes, both linear in the input length:
    in its rows loses. The gap, a few cosines, the length mismatch, the weakest member, the best rival
    shape and the neighbours' gaps feed the logistic model of :mod:`app.alignment.confidence`.
 
-The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``) are chosen by
-``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation (``--edge`` adds
-``member_edge``, off: it costs a clause encoding pass and gains almost nothing under the CV).
+The weights tuned on MAC-Dev (``close_weight``, ``member_weight``, ``null_weight``, ``member_edge``) are chosen
+by ``bench/bench_align.py``, which reports them under leave-one-chapter-out cross-validation.
 """
 
 from __future__ import annotations
@@ -71,7 +70,7 @@ class Params:
     close_weight: float = 0.2  # bonus when both sides of a bead end by closing a quotation
     member_weight: float = 0.3  # penalty per unit the weakest sentence of an m:n bead falls below member_floor
     member_floor: float = 0.25  # cosine each sentence of an m:n bead should reach with the other side
-    member_edge: float = 0.0  # share of an edge member's cosine taken with the other side's edge clause/sentence
+    member_edge: float = 0.5  # share of an edge member's cosine taken with the other side's edge clause/sentence
     null_weight: float = 0.0  # a 1-0/0-1 bead gains this per unit its sentence's best nearby cosine is below null_floor
     null_floor: float = 0.3  # best cosine with nearby sentences of the other side below which one may go unmatched
     null_chars: float = 60.0  # the gain grows with the sentence's length (English characters) up to this many
@@ -328,34 +327,59 @@ def align_vectors(
     def similarity(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         return ev[js, dj - 1] @ zv[i, di - 1]
 
-    singles: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+    singles: dict[tuple, tuple[int, np.ndarray]] = {}
+
+    def row_cosines(key: tuple, row: int, vec: np.ndarray, a: int, b: int) -> tuple[int, np.ndarray]:
+        """Cosines of ``vec`` with the single English sentences ``a..b-1`` (at least): ``(first column, values)``.
+        Computed once over Chinese row ``row``'s band (plus ``ke``) and shared by every bead shape that asks."""
+        got = singles.get(key)
+        if got is None or got[0] > a or got[0] + len(got[1]) < b:
+            start = min(a, int(lo[row]))
+            stop = min(m, max(int(hi[row]), b - ke) + ke)
+            got = singles[key] = (start, ev[start:stop, 0] @ vec)
+        return got
+
+    mixed: dict[tuple[int, int], tuple[int, int, np.ndarray, np.ndarray]] = {}
+
+    def span_members(i: int, di: int, a: int, b: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """``(first column, cosines of the English sentences a..b-1 (at least) with Chinese span (i, di), the same
+        for the bead's first English member, for its last)``: an edge member's takes ``member_edge`` of its cosine
+        with the Chinese edge clause. The edge members' arrays are kept only while the forward pass needs them
+        (then made again from the same columns, so the same values)."""
+        base, vals = row_cosines((i, di), i, zv[i, di - 1], a, b)
+        if not edge:
+            return base, vals, vals, vals
+        got = mixed.get((i, di))
+        if got is None or got[0] != base or got[1] != len(vals):
+            cols = ev[base:base + len(vals), 0]
+            got = mixed[i, di] = (base, len(vals), (1.0 - edge) * vals + edge * (cols @ zedge[i, 0]),
+                                  (1.0 - edge) * vals + edge * (cols @ zedge[i + di - 1, 1]))
+            if len(mixed) > 8 * kz:  # the forward pass asks for spans starting at most kz rows back
+                for key in [k for k in mixed if abs(k[0] - i) > 2 * kz]:
+                    del mixed[key]
+        return base, vals, got[2], got[3]
 
     def weakest_member(i: int, di: int, dj: int, js: np.ndarray) -> np.ndarray:
         """How far (<= 0) the weakest sentence of the bead falls below ``member_floor`` in cosine with the
         other side's span; the first and the last sentence take ``member_edge`` of their cosine with the
         other side's piece at the same edge instead (the Chinese edge clause, the English edge sentence).
-        The cosines of single English sentences with a Chinese span are computed once per span over its
-        whole band row and shared by every bead shape."""
+        The cosines of single English sentences with a Chinese span (or a single Chinese sentence) are
+        computed once per span over its whole band row and shared by every bead shape."""
         low = np.zeros(len(js))
+        j0, j1 = int(js.min()), int(js.max())
         if dj > 1:
-            start = int(js.min())
-            got = singles.get((i, di))
-            if got is None or got[0] > start or got[0] + len(got[1]) < int(js.max()) + dj:
-                stop = min(m, max(int(hi[i]), int(js.max())) + ke)
-                start = min(start, int(lo[i]))
-                got = singles[i, di] = (start, ev[start:stop, 0] @ zv[i, di - 1])
-            base, vals = got
+            base, vals, first, last = span_members(i, di, j0, j1 + dj)
             for t in range(dj):
-                c = vals[js + t - base]
-                if edge and t in (0, dj - 1):  # the first English sentence against the first Chinese clause
-                    clause = zedge[i, 0] if t == 0 else zedge[i + di - 1, 1]
-                    c = (1.0 - edge) * c + edge * (ev[js + t, 0] @ clause)
+                c = (first if t == 0 else last if t == dj - 1 else vals)[js + t - base]
                 low = np.minimum(low, c - p.member_floor)
         if di > 1:
             sims = ev[js, dj - 1] @ zv[i:i + di, 0].T  # (len(js), di)
             if edge:  # the first Chinese sentence against the first English sentence (English ones are short)
-                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * (ev[js, 0] @ zv[i, 0])
-                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * (ev[js + dj - 1, 0] @ zv[i + di - 1, 0])
+                fb, fv = row_cosines((i, 1), i, zv[i, 0], j0, j1 + 1)
+                r = i + di - 1
+                lb, lv = row_cosines((r, 1), r, zv[r, 0], j0 + dj - 1, j1 + dj)
+                sims[:, 0] = (1.0 - edge) * sims[:, 0] + edge * fv[js - fb]
+                sims[:, -1] = (1.0 - edge) * sims[:, -1] + edge * lv[js + dj - 1 - lb]
             low = np.minimum(low, sims.min(1) - p.member_floor)
         return low
 
@@ -505,8 +529,10 @@ class EmbeddingAligner:
 
         pieces = clause_pieces(zh, "zh")
         zv, piece_vecs = self.encoder.span_and_piece_vectors(zh, params.max_zh, pieces, tick)
+        zedge = edge_table(zv, pieces, piece_vecs)
+        del piece_vecs  # (before the English vectors: a long text's peak memory)
         ev = self.encoder.span_vectors(en, params.max_en, tick)
-        return zv, ev, edge_table(zv, pieces, piece_vecs)
+        return zv, ev, zedge
 
     def edge_vectors(self, texts: Sequence[str], lang: str, vecs: np.ndarray) -> np.ndarray:
         """Clause edge vectors (n, 2, d) of texts whose span vectors ``vecs`` are known (re-reads the texts)."""

@@ -212,15 +212,23 @@ class SpanEncoder:
             return sums, counts
         # a piece is read as a text of its own: its own edge tokens with BOS/EOS, the stream in between
         # (pieces shorter than the two edge windows are cheaper to encode whole)
+        # (a piece's edge window that is a window of the spans, such as the start of a text's first clause or
+        # the end of its last, is not encoded again)
         psums = np.zeros((len(ranges), dim), dtype=np.float32)
         longer = [x for x, (u, v) in enumerate(ranges) if v - u >= 2 * r2]
         if longer:
-            starts = self.features([[_BOS, *piece_toks[x][:r2]] for x in longer])
-            ends = self.features([[*piece_toks[x][-r2:], _EOS] for x in longer])
-            for x, f0, f1 in zip(longer, starts, ends, strict=True):
+            known_start = {tuple(q): e for q, e in zip(start_seq, start_edge, strict=True)}
+            known_end = {tuple(q): e for q, e in zip(end_seq, end_edge, strict=True)}
+            win0 = [(_BOS, *piece_toks[x][:r2]) for x in longer]
+            win1 = [(*piece_toks[x][-r2:], _EOS) for x in longer]
+            new0 = [q for q in dict.fromkeys(win0) if q not in known_start]
+            new1 = [q for q in dict.fromkeys(win1) if q not in known_end]
+            known_start.update((q, f[:REACH + 1].sum(0)) for q, f in zip(new0, self.features(new0), strict=True))
+            known_end.update((q, f[-(REACH + 1):].sum(0)) for q, f in zip(new1, self.features(new1), strict=True))
+            for x, q0, q1 in zip(longer, win0, win1, strict=True):
                 u, v = int(ranges[x, 0]), int(ranges[x, 1])
                 mid = prefix[at[v - REACH]] - prefix[at[u + REACH]]
-                psums[x] = mid + f0[:REACH + 1].sum(0) + f1[-(REACH + 1):].sum(0)
+                psums[x] = mid + known_start[q0] + known_end[q1]
         few = [x for x, (u, v) in enumerate(ranges) if v - u < 2 * r2]
         if few:
             for x, f in zip(few, self.features([[_BOS, *piece_toks[x], _EOS] for x in few]), strict=True):

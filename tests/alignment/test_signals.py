@@ -178,6 +178,54 @@ def test_an_edge_member_is_measured_against_the_edge_clause_of_the_other_side():
     assert links(align_vectors(params=replace(base, member_edge=0.5), **inputs)) == [(1, 2), (1, 1)]
 
 
+def test_the_banded_search_prices_edge_members_as_the_formula_says():
+    # long enough to be searched in a band, with m:n beads on the path: each link's weakest member (as the search
+    # priced it, from cosines cached per row) equals the formula computed directly
+    rng = np.random.default_rng(12)
+    d, n = 16, 60
+    zrows = rng.normal(size=(n, d))
+    erows, k = [], 0
+    while k < n:  # each Chinese sentence with one to three English ones, or two Chinese with one English
+        if k + 1 < n and rng.random() < 0.3:
+            erows.append(zrows[k] + zrows[k + 1] + rng.normal(scale=0.5, size=d))
+            k += 2
+            continue
+        for _ in range(int(rng.integers(1, 4))):
+            erows.append(zrows[k] + rng.normal(scale=0.8, size=d))
+        k += 1
+    zrows = zrows / np.linalg.norm(zrows, axis=1, keepdims=True)
+    erows = np.array(erows) / np.linalg.norm(erows, axis=1, keepdims=True)
+    inputs = toy_inputs(zrows, erows, kz=2, ke=3)
+    clauses = rng.normal(size=(n, 2, d))
+    inputs["zedge"] = (clauses / np.linalg.norm(clauses, axis=-1, keepdims=True)).astype(np.float32)
+    params = replace(Params(max_zh=2, max_en=3), full_cells=0, final_width=3, member_weight=0.01,
+                    member_floor=0.95, member_edge=0.5)  # (a high floor: every member falls short)
+    got = align_vectors(params=params, **inputs)
+    zv, ev, zedge, e = inputs["zv"], inputs["ev"], inputs["zedge"], 0.5
+    assert any(c.dj > 1 for c in got) and any(c.di > 1 for c in got)
+    for c in got:
+        if c.di and c.dj and (c.di > 1 or c.dj > 1):
+            zspan, espan = zv[c.i, c.di - 1], ev[c.j, c.dj - 1]
+            low = 0.0
+            if c.dj > 1:
+                for t in range(c.dj):
+                    cos = float(ev[c.j + t, 0] @ zspan)
+                    if t == 0:
+                        cos = (1 - e) * cos + e * float(ev[c.j, 0] @ zedge[c.i, 0])
+                    elif t == c.dj - 1:
+                        cos = (1 - e) * cos + e * float(ev[c.j + t, 0] @ zedge[c.i + c.di - 1, 1])
+                    low = min(low, cos - params.member_floor)
+            if c.di > 1:
+                for t in range(c.di):
+                    cos = float(espan @ zv[c.i + t, 0])
+                    if t == 0:
+                        cos = (1 - e) * cos + e * float(ev[c.j, 0] @ zv[c.i, 0])
+                    elif t == c.di - 1:
+                        cos = (1 - e) * cos + e * float(ev[c.j + c.dj - 1, 0] @ zv[c.i + t, 0])
+                    low = min(low, cos - params.member_floor)
+            assert c.member == pytest.approx(low, abs=1e-5)
+
+
 def test_edge_vectors_read_only_the_clauses_of_sentences_that_have_several():
     texts = ["好了，从现在开始，数值会自动存盘。", "他哭了起来。"]
     pieces = clause_pieces(texts, "zh")
