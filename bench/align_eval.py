@@ -26,7 +26,6 @@ GRID: dict[str, tuple[float, ...]] = {
     "close_weight": (0.0, 0.1, 0.2, 0.3),  # bonus when both sides of a bead end a quotation
     "member_weight": (0.0, 0.3, 0.5),  # penalty on an m:n bead whose weakest sentence is below member_floor
     "null_weight": (0.0, 0.5),  # how much cheaper a 1-0 or 0-1 bead is for a sentence with no good match nearby
-    "member_edge": (0.0, 0.5),  # share of an edge member's cosine taken with the other side's edge clause/sentence
 }
 TODAY = {  # strict F1 per chapter of the aligner before issue 12 (commit 9e83ad9), measured by this bench
     "001": 0.9762, "002": 0.8661, "003": 0.8432, "004": 0.9580, "005": 0.9213, "006": 0.9765, "all": 0.9209}

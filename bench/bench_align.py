@@ -101,7 +101,7 @@ def fmt(point: dict) -> str:
 
 
 def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool = False,
-             margin_top: int = 0) -> None:
+             margin_top: int = 0, edge: bool = False) -> None:
     """Leave-one-chapter-out CV, the confidence table and the robustness table."""
     base = replace(Params(), margin_top=margin_top) if margin_top else Params()
     aligner = EmbeddingAligner(base)
@@ -110,10 +110,12 @@ def bench_cv(data: Path, cache: Path | None, fit_confidence: bool, lexical: bool
     grid = dict(ev.GRID)
     if lexical:  # the CC-CEDICT + document IBM-1 coverage joins the grid (the inputs then carry a lexicon)
         grid["lex_weight"] = (0.0, 0.05, 0.1)
+    if edge:  # the edge-member weight joins the grid (the inputs then carry the Chinese clause vectors)
+        grid["member_edge"] = (0.0, 0.5)
     t0 = time.perf_counter()
     for ch in chapters:
-        # (the inputs carry the Chinese clause vectors for ``member_edge``, and a lexicon with ``--lexical``)
-        ch.inputs = vectors.prepare(ch, replace(base, lex_weight=0.1 if lexical else base.lex_weight, member_edge=0.5))
+        ch.inputs = vectors.prepare(ch, replace(base, lex_weight=0.1 if lexical else base.lex_weight,
+                                                 member_edge=0.5 if edge else base.member_edge))
     points, table = ev.run_grid(chapters, base, grid)
     folds = ev.cross_validate(chapters, points, table)
     total = sum(f.counts for f in folds)
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="MAC-Dev tables only, no Bible scale run")
     ap.add_argument("--cache", type=Path, default=None, help="keep span vectors here between runs (e.g. /tmp/...)")
     ap.add_argument("--lexical", action="store_true", help="add the lexical coverage's weight to the CV grid")
+    ap.add_argument("--edge", action="store_true", help="add the edge-member weight to the CV grid")
     ap.add_argument("--margin-top", type=int, default=0,
                     help="k-nearest-neighbour margin: the local mean over the k most similar sentences (0: all)")
     ap.add_argument("--fit-confidence", action="store_true", help="print confidence weights fitted on all chapters")
@@ -233,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         scale_one(args.data, args.scale_one)
         return
     bench_macdev(args.data)
-    bench_cv(args.data, args.cache, args.fit_confidence, args.lexical, args.margin_top)
+    bench_cv(args.data, args.cache, args.fit_confidence, args.lexical, args.margin_top, args.edge)
     if not args.quick:
         bench_scale(args.data)
 
