@@ -166,9 +166,7 @@ def _serve_child(url: str, recheck: str | None) -> int:
     warm_up()
     rechecker = app.extensions["duizhao.rechecker"]
     rechecker.start()  # as app.serve does: a worker process (when there is one) starts with the server
-    deadline = time.monotonic() + 60
-    while not rechecker.ready() and time.monotonic() < deadline:
-        time.sleep(0.1)  # its dictionaries load while the server starts; reviewers come later
+    rechecker.wait_ready(60)  # its dictionaries load while the server starts; reviewers come later
     server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
     threading.Thread(target=server.run, daemon=True).start()
     print(server.effective_port, flush=True)
@@ -308,7 +306,6 @@ def _postgres_database(url: str):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
 
     def drop(app) -> None:
-        app.extensions["duizhao.rechecker"].stop()  # a re-check in progress holds a connection
         app.extensions["duizhao.engine"].dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -10,7 +10,7 @@ import time
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -220,23 +220,17 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
     if hit is not None and hit[0] == fingerprint:
         return hit[1]
     with _compute_lock(key):  # one run per document at a time: saves arriving together share the next run
-        started = time.monotonic()
-        fingerprint = _fingerprint(session, doc)  # what is committed now, this request's own save included
-        with _LOCK:
-            hit = _RESULTS.get(key)
-        if hit is not None and hit[0] == fingerprint:
-            return hit[1]
+        started, fingerprint, kept = _kept_now(session, doc, key)  # this request's own save included
+        if kept is not None:
+            return kept
         complete = checks is None  # a complete run (every check) is what is stored
         result = _stored_run(session, doc, url, fingerprint) if complete else None
         if result is None and complete and _worker_ran(url, doc.id):
             # the worker's run started after this call, so it saw at least this state: when nothing changed since,
             # it is this state's findings
-            started = time.monotonic()
-            fingerprint = _fingerprint(session, doc)
-            with _LOCK:
-                hit = _RESULTS.get(key)
-            if hit is not None and hit[0] == fingerprint:
-                return hit[1]
+            started, fingerprint, kept = _kept_now(session, doc, key)
+            if kept is not None:
+                return kept
         computed = result is None
         if computed:
             with collector_paused():  # see there: a quarter of a re-check's time otherwise
@@ -245,6 +239,16 @@ def document_findings(session: Session, document_id: int, checks: list[str] | No
     if computed and complete and store:
         store_run(session, doc.id, fingerprint, result)
     return result
+
+
+def _kept_now(session: Session, doc: Document, key):
+    """When the document's state was read (monotonic), that state's fingerprint, and the findings kept in this
+    process when they are that state's (else None)."""
+    started = time.monotonic()
+    fingerprint = _fingerprint(session, doc)
+    with _LOCK:
+        hit = _RESULTS.get(key)
+    return started, fingerprint, hit[1] if hit is not None and hit[0] == fingerprint else None
 
 
 def _keep(key, fingerprint: tuple, result: DocumentFindings, started: float) -> None:
@@ -280,16 +284,12 @@ def _worker_ran(url: str, document_id: int) -> bool:
 
 @dataclass
 class RunPayload:
-    """What a run in the worker process hands back: its findings as this process indexes them (plain data)."""
+    """What a run in the worker process hands back: the state it saw and its findings, indexed (without the compiled
+    glossary, which this process has)."""
 
     fingerprint: tuple
     project_id: int
-    findings: list[Finding]
-    by_link: dict
-    zh_spans: dict
-    en_spans: dict
-    layout: tuple  # zh segment ids, en segment ids, link ids, shape
-    versions: dict[int, int]
+    found: DocumentFindings
 
 
 def run_payload(session: Session, document_id: int) -> RunPayload:
@@ -299,17 +299,15 @@ def run_payload(session: Session, document_id: int) -> RunPayload:
     result = document_findings(session, document_id, store=False)
     with _LOCK:
         fingerprint = _RESULTS[(str(session.get_bind().url), doc.id, None)][0]
-    return RunPayload(fingerprint, doc.project_id, result.findings, result.by_link, result.zh_spans, result.en_spans,
-                      result.layout, result.versions)
+    return RunPayload(fingerprint, doc.project_id, replace(result, compiled=None, marks={}))
 
 
 def install_run(session: Session, document_id: int, payload: RunPayload, started: float) -> DocumentFindings:
     """In the web process: a worker's run kept as the document's findings (``started``: when it was asked for,
     before the worker read the document)."""
     url = str(session.get_bind().url)
-    entries, compiled, _memo = _glossary_of(session, payload.project_id, url, payload.fingerprint[-1])
-    result = DocumentFindings(payload.findings, payload.by_link, payload.zh_spans, payload.en_spans, len(entries),
-                              compiled=compiled, versions=payload.versions, layout=payload.layout)
+    _entries, compiled, _memo = _glossary_of(session, payload.project_id, url, payload.fingerprint[-1])
+    result = replace(payload.found, compiled=compiled)
     _keep((url, document_id, None), payload.fingerprint, result, started)
     return result
 

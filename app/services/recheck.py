@@ -338,6 +338,15 @@ class Rechecker:
         """Whether the runs can go at once: in this process's thread, or to a worker that has started."""
         return self._worker is None or self._worker.ready()
 
+    def wait_ready(self, timeout: float) -> bool:
+        """``ready()``, waiting up to ``timeout`` seconds for it (a server at start, before the reviewers come)."""
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     @property
     def worker_pid(self) -> int | None:
         """The worker process's id while it runs (None without one)."""

@@ -25,10 +25,7 @@ def worker_app(database_url, tmp_path):
                               "QUEUE_URL": "immediate", "RECHECK_WORKER": "process"})
     rechecker = application.extensions["duizhao.rechecker"]
     rechecker.start()  # as app.serve does
-    deadline = time.monotonic() + 60
-    while not rechecker.ready():
-        assert time.monotonic() < deadline, "the worker process did not start"
-        time.sleep(0.05)
+    assert rechecker.wait_ready(60), "the worker process did not start"
     yield application
     close_app(application)
 
